@@ -1,0 +1,72 @@
+"""Muse's settings: every default in one place, read from the environment and `.env`.
+
+Names follow ../shared/ARCHITECTURE.md's configuration contract. Secrets are only ever
+read from the environment; nothing here is created at import time except the class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository checkout that holds the shipped default model (models/default).
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_database_url() -> str:
+    """SQLite file under the user's data dir (e.g. ~/.local/share/muse/muse.db)."""
+    return f"sqlite+aiosqlite:///{Path(user_data_dir('muse')) / 'muse.db'}"
+
+
+class Settings(BaseSettings):
+    """Typed configuration. Environment variables win over `.env`; defaults live here only."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    # SQLAlchemy async URL; SQLite file under the user data dir unless set.
+    database_url: str = Field(default_factory=default_database_url, alias="MUSE_DATABASE_URL")
+    # Base URL of an OpenAI-compatible server (".../v1"); unset means the in-process model.
+    model_url: str | None = Field(default=None, alias="MUSE_MODEL_URL")
+    # Model name sent to the OpenAI-compatible server; unset asks the server's /models.
+    model_name: str | None = Field(default=None, alias="MUSE_MODEL_NAME")
+    # API key sent as a Bearer token to the model server (vLLM --api-key, hosted gateways).
+    model_api_key: SecretStr | None = Field(default=None, alias="MUSE_MODEL_API_KEY")
+    # Local Hugging Face model directory for in-process use and for `serve-model`.
+    model_path: Path = Field(default=REPO_ROOT / "models" / "default", alias="MUSE_MODEL_PATH")
+    # Seconds to wait for the model server to connect / between streamed chunks.
+    model_timeout_s: float = Field(default=60.0, alias="MUSE_MODEL_TIMEOUT_S")
+    # Longest user text accepted, in characters; longer gets a clear refusal.
+    max_input_chars: int = Field(default=4000, alias="MUSE_MAX_INPUT_CHARS")
+    # Token budget for the history carried in a prompt (the system prompt is never cut).
+    history_tokens: int = Field(default=1024, alias="MUSE_HISTORY_TOKENS")
+    # Minutes of silence after which a conversation starts fresh.
+    idle_minutes: float = Field(default=180.0, alias="MUSE_IDLE_MINUTES")
+    # Extra ad-law terms, comma separated, added to the shipped list.
+    adlaw_extra_terms: str = Field(default="", alias="MUSE_ADLAW_EXTRA_TERMS")
+    # A UTF-8 file of extra ad-law terms, one per line (# comments allowed).
+    adlaw_terms_file: Path | None = Field(default=None, alias="MUSE_ADLAW_TERMS_FILE")
+    # Log level for the structured (JSON lines) log on stderr.
+    log_level: str = Field(default="WARNING", alias="MUSE_LOG_LEVEL")
+    # Slack bot token (xoxb-…); unset turns Slack off.
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    # Slack signing secret for HTTP mode.
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    # Slack app-level token (xapp-…); set means Socket Mode.
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    # Port of the Slack HTTP endpoint /slack/events.
+    slack_port: int = Field(default=3000, alias="MUSE_SLACK_PORT")
+    # Base URL of the Slack Web API (on-prem proxies, tests); unset means Slack's.
+    slack_api_url: str | None = Field(default=None, alias="MUSE_SLACK_API_URL")
+    # Telegram bot token; unset turns Telegram off.
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    # Telegram Bot API base URL (local Bot API server, tests); unset means Telegram's.
+    telegram_api_url: str | None = Field(default=None, alias="MUSE_TELEGRAM_API_URL")
+    # Public webhook URL; set together with the secret for webhook mode instead of polling.
+    telegram_webhook_url: str | None = Field(default=None, alias="MUSE_TELEGRAM_WEBHOOK_URL")
+    # Secret token Telegram echoes in X-Telegram-Bot-Api-Secret-Token.
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, alias="MUSE_TELEGRAM_WEBHOOK_SECRET"
+    )

@@ -1,0 +1,1 @@
+"""Conversation history: SQLAlchemy models, the database lifecycle and the repository."""

@@ -1,0 +1,133 @@
+"""The `HistoryStore` protocol the assistant depends on, and the value types it returns.
+
+`repository.SqlHistoryStore` implements it on SQLAlchemy (SQLite or PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from muse.core.llm.client import Role
+from muse.core.messages import Incoming, Kind
+
+
+class Scope(StrEnum):
+    """Which ids key a conversation (ARCHITECTURE.md, "History is keyed explicitly")."""
+
+    DM = "dm"  # (platform, workspace, user)
+    THREAD = "thread"  # (platform, workspace, channel, thread)
+    COMMAND = "command"  # (platform, workspace, channel, user)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationKey:
+    """The ids that identify one conversation; fields a scope ignores are empty strings."""
+
+    platform: str
+    workspace_id: str
+    scope: Scope
+    channel_id: str = ""
+    thread_id: str = ""
+    user_id: str = ""
+
+    @classmethod
+    def for_incoming(cls, msg: Incoming) -> ConversationKey:
+        """Key of the conversation `msg` belongs to (not for kind=ACTION: see the target)."""
+        if msg.kind is Kind.DIRECT:
+            return cls(msg.platform, msg.workspace_id, Scope.DM, user_id=msg.user_id)
+        if msg.kind is Kind.MENTION:
+            # A mention outside a thread starts one rooted at the mention itself.
+            thread = msg.thread_id or msg.event_id or ""
+            return cls(msg.platform, msg.workspace_id, Scope.THREAD, msg.channel_id, thread)
+        return cls(
+            msg.platform, msg.workspace_id, Scope.COMMAND, msg.channel_id, user_id=msg.user_id
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """An open conversation."""
+
+    id: int
+    trim_notice_sent: bool  # the "older turns were dropped" remark was already shown
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One completed message of a conversation, oldest first when listed."""
+
+    id: int
+    role: Role
+    content: str
+    token_count: int
+    skill: str
+
+
+@dataclass(frozen=True, slots=True)
+class RepliedMessage:
+    """An assistant reply that a button refers to, with the request that produced it."""
+
+    conversation_id: int
+    skill: str
+    request: str  # content of the user turn it answered (the prompt the model saw)
+
+
+class HistoryStore(Protocol):
+    """Persistence the assistant needs. All methods are safe to call concurrently."""
+
+    async def claim_event(self, platform: str, event_id: str) -> bool:
+        """Record a platform event id; False when it was already recorded (a duplicate)."""
+        ...
+
+    async def open_conversation(self, key: ConversationKey, idle: timedelta) -> Conversation:
+        """The key's current conversation, or a new one when none is open or it idled `idle`."""
+        ...
+
+    async def replied_message(self, message_id: int) -> RepliedMessage | None:
+        """The assistant message `message_id` (from `Done.message_id`), or None if gone."""
+        ...
+
+    async def turns(self, conversation_id: int) -> list[Turn]:
+        """Completed turns only: failed or pending user turns are never returned."""
+        ...
+
+    async def add_user_turn(
+        self,
+        conversation_id: int,
+        user_id: str,
+        content: str,
+        token_count: int,
+        skill: str,
+        platform_message_id: str | None = None,
+    ) -> int:
+        """Store the user's turn as pending (before the model is called); returns its id."""
+        ...
+
+    async def complete_turn(
+        self, user_message_id: int, content: str, token_count: int, skill: str
+    ) -> int:
+        """Store the assistant's reply and mark the user turn done; returns the reply's id."""
+        ...
+
+    async def fail_turn(self, user_message_id: int, error: str) -> None:
+        """Mark a pending user turn failed so it is never shown to the model again."""
+        ...
+
+    async def mark_trim_notice(self, conversation_id: int) -> None:
+        """Remember that the "older turns were dropped" remark was shown."""
+        ...
+
+    async def reset(self, key: ConversationKey) -> None:
+        """Close the key's open conversation; the next message starts a new one."""
+        ...
+
+    async def forget(self, platform: str, workspace_id: str, user_id: str) -> int:
+        """Delete every row of this user in every conversation; returns rows deleted."""
+        ...
+
+    async def close_pending(self) -> int:
+        """At start: mark turns left pending by a crash as failed; returns how many."""
+        ...

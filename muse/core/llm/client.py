@@ -1,0 +1,107 @@
+"""The seam between the core and a model: request/response types and the `ModelClient` protocol.
+
+Implementations: `openai_client.OpenAIClient` (any OpenAI-compatible server, over HTTP/SSE) and
+`engine.LocalEngine` (a local Hugging Face directory, in-process). Tests swap in fakes here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of a chat prompt, as OpenAI's chat completions API takes it."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class SamplingParams:
+    """Decoding settings of one request (OpenAI names; repetition_penalty as vLLM takes it)."""
+
+    temperature: float = 0.8
+    top_p: float = 0.95
+    max_tokens: int = 256
+    repetition_penalty: float = 1.1
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """A chat completion request: `n` independent completions of the same messages."""
+
+    messages: tuple[ChatMessage, ...]
+    params: SamplingParams = field(default_factory=SamplingParams)
+    n: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A piece of completion `index` (0 ≤ index < n). `finish_reason` is set on its last chunk."""
+
+    index: int
+    text: str
+    finish_reason: str | None = None
+
+
+class ModelError(Exception):
+    """Base of every failure a model client raises; `code` names it for logs and users."""
+
+    code = "model_error"
+
+
+class ModelUnavailable(ModelError):
+    """The model cannot be reached or answered with a server error / timeout."""
+
+    code = "model_unavailable"
+
+
+class ModelNotInstalled(ModelError):
+    """No local model directory exists; the message says how to get one."""
+
+    code = "model_not_installed"
+
+
+class ModelRequestRejected(ModelError):
+    """The server refused this request (HTTP 4xx), e.g. the prompt exceeds its context."""
+
+    code = "model_rejected"
+
+
+class ModelClient(Protocol):
+    """What the core needs from a model. Streams must stop generating when closed early."""
+
+    async def start(self) -> None:
+        """Connect or load weights; raises `ModelNotInstalled` when there is no model."""
+        ...
+
+    def stream(self, request: ChatRequest) -> AsyncIterator[Chunk]:
+        """Yield chunks of all `n` completions as they are generated."""
+        ...
+
+    async def complete(self, request: ChatRequest) -> list[str]:
+        """Run `request` to the end; the `n` completion texts in index order."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections, threads and weights."""
+        ...
+
+
+async def collect(client: ModelClient, request: ChatRequest) -> list[str]:
+    """`complete` for clients that only stream: drain `client.stream` into `n` texts."""
+    parts: list[list[str]] = [[] for _ in range(request.n)]
+    stream = client.stream(request)
+    try:
+        async for chunk in stream:
+            parts[chunk.index].append(chunk.text)
+    finally:
+        await stream.aclose()  # type: ignore[attr-defined]
+    return ["".join(p) for p in parts]

@@ -1,0 +1,94 @@
+"""The contract between platform adapters and the core.
+
+An adapter turns a platform event into an `Incoming` and renders the `ReplyEvent`s the core
+yields: `Started` → `TextDelta`* → `Done` | `Error`. Adapters never see prompts or the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How the text reached Muse; with the ids it decides which conversation it belongs to."""
+
+    COMMAND = "command"  # a slash command (Slack) — keyed by channel and user
+    DIRECT = "direct"  # a direct/private message or the terminal — keyed by user
+    MENTION = "mention"  # an @mention in a team channel — keyed by channel and thread
+    ACTION = "action"  # a button under an earlier reply — continues that reply's conversation
+
+
+class Action(StrEnum):
+    """Buttons adapters show under a reply with variants."""
+
+    REGENERATE = "regenerate"
+    SHORTER = "shorter"
+    LONGER = "longer"
+    TONE = "tone"
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One platform-neutral message for the core."""
+
+    platform: str  # "slack", "telegram", "terminal"
+    workspace_id: str  # Slack team id, Telegram bot id, "local"
+    channel_id: str  # Slack channel, Telegram chat id, "terminal"
+    user_id: str
+    text: str
+    kind: Kind
+    thread_id: str | None = None  # Slack thread_ts / Telegram reply-chain root
+    event_id: str | None = None  # platform event id; the same id is answered at most once
+    message_id: str | None = None  # platform id of the message itself (Slack ts, Telegram id)
+    user_name: str | None = None  # display name, when the platform gives it
+    language: str | None = None  # "zh" / "en" hint (Telegram language_code, Slack locale)
+    action: Action | None = None  # with kind=ACTION: which button
+    target_message_id: int | None = None  # with kind=ACTION: Done.message_id of that reply
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One alternative in a reply (an ad variant, a tagline, an idea, a scene)."""
+
+    text: str
+    lint_flags: tuple[str, ...] = ()  # ad-law terms still present after one regeneration
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """Work has begun; adapters may show a placeholder or a typing indicator."""
+
+    skill: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """Text appended to the reply. `text` is everything so far, for adapters that edit."""
+
+    delta: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """The reply is complete; `text` is final and may differ from the streamed text."""
+
+    text: str
+    skill: str
+    variants: tuple[Variant, ...] = ()
+    notices: tuple[str, ...] = ()  # one-off remarks, e.g. "older turns were dropped"
+    message_id: int | None = None  # stored assistant turn; buttons refer to it
+    language: str = "zh"
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """The request failed; `message` is a human sentence in the user's language."""
+
+    message: str
+    code: str  # machine-readable: "model_unavailable", "too_long", "internal", …
+    language: str = "zh"
+
+
+ReplyEvent = Started | TextDelta | Done | Error

@@ -1,0 +1,1 @@
+"""Skills: one per task — prompts in Chinese and English, decoding settings, post-processing."""

@@ -1,0 +1,51 @@
+"""What every skill provides; the assistant drives skills only through this class.
+
+A skill turns a command argument into the chat messages the model sees (the same messages the
+training data is rendered from), says how to decode, and splits completions into variants.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Literal
+
+from muse.core.llm.client import SamplingParams
+from muse.core.messages import Action, Variant
+
+Lang = Literal["zh", "en"]
+
+
+class Skill(ABC):
+    """A task Muse can do. Subclasses set the class attributes and implement the hooks."""
+
+    name: str  # "ad", "tagline", "brainstorm", "script", "chat"
+    n: int = 1  # completions asked per request; the ad skill asks 3 (one variant each)
+    lint: bool = False  # run the ad-law lint on the variants (ad copy and taglines)
+
+    @abstractmethod
+    def params(self, lang: Lang) -> SamplingParams:
+        """Decoding settings for this task."""
+
+    @abstractmethod
+    def system_prompt(self, lang: Lang) -> str:
+        """System prompt in the user's language; it tells the model to answer in it."""
+
+    @abstractmethod
+    def user_prompt(self, argument: str, lang: Lang) -> str:
+        """The user turn the model sees for a command argument (the brief, the topic…)."""
+
+    @abstractmethod
+    def follow_up(self, action: Action, lang: Lang) -> str:
+        """The user turn for a button under an earlier reply ("更短一点", "Make it longer")."""
+
+    @abstractmethod
+    def variant_header(self, index: int, lang: Lang) -> str:
+        """Text streamed before completion `index` when n > 1 ("方案 1\n"); "" otherwise."""
+
+    @abstractmethod
+    def split(self, completion: str, lang: Lang) -> list[str]:
+        """The variants in one completion, cleaned (numbering stripped, structure enforced)."""
+
+    @abstractmethod
+    def render(self, variants: list[Variant], lang: Lang) -> str:
+        """The final reply text, with each variant's lint flags marked visibly."""
