@@ -1,0 +1,150 @@
+"""The database lifecycle: async engine, session factory, and Alembic migrations in-process."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+log = logging.getLogger(__name__)
+
+# A package resource rather than a path next to an ini file, so that migrations are found
+# the same way in a checkout and in an installed package.
+SCRIPT_LOCATION = "muse:migrations"
+
+# WAL lets readers go on while one writer writes; busy_timeout makes a second writer wait for
+# the lock instead of failing at once; SQLite enforces foreign keys (ON DELETE CASCADE) only
+# when asked, per connection.
+SQLITE_PRAGMAS = ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON")
+
+MigrationCommand = Callable[[Config, str], None]
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for `url`; for a SQLite file, makes its directory and sets the pragmas."""
+    parsed = make_url(url)
+    engine = create_async_engine(parsed)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not parsed.query.get("uri"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def _set_sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration built in code (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    return config
+
+
+async def _migrate(engine: AsyncEngine, migration: MigrationCommand, revision: str) -> None:
+    def run(connection: Connection) -> None:
+        # env.py runs on this connection instead of opening its own (connection sharing),
+        # which is how Alembic's synchronous commands run inside a running event loop.
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        migration(config, revision)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+async def _migrate_url(url: str, migration: MigrationCommand, revision: str) -> None:
+    engine = create_engine(url)
+    try:
+        await _migrate(engine, migration, revision)
+    finally:
+        await engine.dispose()
+
+
+async def upgrade(url: str, revision: str = "head") -> None:
+    """Apply migrations up to `revision` (`muse db upgrade`)."""
+    await _migrate_url(url, command.upgrade, revision)
+
+
+async def downgrade(url: str, revision: str) -> None:
+    """Revert migrations down to `revision` ("base" removes every table)."""
+    await _migrate_url(url, command.downgrade, revision)
+
+
+class Database:
+    """An engine and a session factory for `url`; `start` migrates the schema to head."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: AsyncEngine | None = None
+        self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
+
+    async def start(self) -> None:
+        """Create the engine and apply pending migrations."""
+        if self._engine is not None:
+            raise RuntimeError("database already started")
+        engine = create_engine(self.url)
+        try:
+            await _migrate(engine, command.upgrade, "head")
+        except BaseException:
+            await engine.dispose()
+            raise
+        self._engine = engine
+        self._sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+        log.info("database ready: %s", make_url(self.url).render_as_string(hide_password=True))
+
+    async def stop(self) -> None:
+        """Close every pooled connection; a stopped database can be started again."""
+        engine = self._engine
+        if engine is None:
+            return
+        self._engine = None
+        self._sessionmaker = None
+        await engine.dispose()
+
+    async def __aenter__(self) -> Database:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The async engine; only while started."""
+        if self._engine is None:
+            raise RuntimeError("database not started")
+        return self._engine
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        """Factory of sessions that keep loaded attributes after commit."""
+        if self._sessionmaker is None:
+            raise RuntimeError("database not started")
+        return self._sessionmaker

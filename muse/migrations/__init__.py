@@ -1,0 +1,1 @@
+"""Alembic migrations of the history tables; a package so that installs carry them."""

@@ -1,0 +1,81 @@
+"""Migrations build exactly the models' schema, revert cleanly, and SQLite is set up right."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect
+
+from muse.core.history.db import Database, create_engine, downgrade, upgrade
+from muse.core.history.models import Base
+
+TABLES = {"alembic_version", "conversations", "messages", "processed_events"}
+
+
+def _diff_and_tables(connection: Connection) -> tuple[list[Any], set[str]]:
+    diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    return diff, set(inspect(connection).get_table_names())
+
+
+async def _inspect(url: str) -> tuple[list[Any], set[str]]:
+    """The schema diff against the models and the table names, without migrating first."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_diff_and_tables)
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_head_matches_models(database_url: str) -> None:
+    await upgrade(database_url)
+    assert await _inspect(database_url) == ([], TABLES)
+
+
+async def test_database_start_migrates_to_head(database: Database, database_url: str) -> None:
+    assert await _inspect(database_url) == ([], TABLES)
+
+
+async def test_downgrade_base_then_upgrade_head_round_trips(database_url: str) -> None:
+    await upgrade(database_url)
+    await downgrade(database_url, "base")
+    diff, tables = await _inspect(database_url)
+    assert tables == {"alembic_version"}
+    # The comparison is not vacuous: with the tables gone it reports each of them.
+    assert {op[1].name for op in diff if op[0] == "add_table"} == TABLES - {"alembic_version"}
+
+    await upgrade(database_url, "head")
+    assert await _inspect(database_url) == ([], TABLES)
+
+
+async def test_starting_twice_on_one_file_keeps_the_schema(database_url: str) -> None:
+    for _ in range(2):
+        async with Database(database_url):
+            pass
+    assert await _inspect(database_url) == ([], TABLES)
+
+
+async def test_start_creates_the_parent_directory(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "muse.db"
+    async with Database(f"sqlite+aiosqlite:///{path}"):
+        assert path.is_file()
+
+
+async def test_every_connection_gets_wal_busy_timeout_and_foreign_keys(
+    database: Database,
+) -> None:
+    async def pragmas() -> tuple[Any, ...]:
+        async with database.engine.connect() as connection:
+            values = [
+                (await connection.exec_driver_sql(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "busy_timeout", "foreign_keys")
+            ]
+            # Hold this connection a moment so that the other call needs a second one.
+            await asyncio.sleep(0.05)
+            return tuple(values)
+
+    assert await asyncio.gather(pragmas(), pragmas()) == [("wal", 5000, 1)] * 2
