@@ -1,0 +1,136 @@
+"""OpenAIClient over real sockets against a local fake OpenAI-compatible server (aiohttp)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from muse.core.llm.client import (
+    ChatMessage,
+    ChatRequest,
+    Chunk,
+    ModelRequestRejected,
+    ModelUnavailable,
+    SamplingParams,
+)
+from muse.core.llm.openai_client import OpenAIClient
+from tests.fake_openai import MODEL_ID, TOO_LONG, FakeServer, fake_openai_server, reply
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeServer]:
+    async with fake_openai_server() as fake:
+        yield fake
+
+
+def request(n: int = 1, **params: Any) -> ChatRequest:
+    return ChatRequest((ChatMessage("user", "写一句秋季新品广告"),), SamplingParams(**params), n=n)
+
+
+async def drain(client: OpenAIClient, req: ChatRequest) -> list[Chunk]:
+    return [chunk async for chunk in client.stream(req)]
+
+
+async def test_stream_one_completion_and_wire_format(server: FakeServer) -> None:
+    async with OpenAIClient(server.url, model="m", api_key="k-123", timeout_s=5) as client:
+        chunks = await drain(client, request(temperature=0.5, stop=("\n\n",), seed=3))
+    assert "".join(c.text for c in chunks) == reply(0)
+    assert {c.index for c in chunks} == {0}
+    assert [c.finish_reason for c in chunks if c.finish_reason] == ["stop"]
+    assert chunks[-1].finish_reason == "stop"
+    body = server.bodies[0]
+    assert body["model"] == "m" and body["stream"] is True and body["n"] == 1
+    assert body["messages"] == [{"role": "user", "content": "写一句秋季新品广告"}]
+    assert body["temperature"] == 0.5 and body["stop"] == ["\n\n"] and body["seed"] == 3
+    assert body["repetition_penalty"] == 1.1 and body["max_tokens"] == 256
+    assert server.auth == ["Bearer k-123"]
+
+
+async def test_stream_three_interleaved_completions(server: FakeServer) -> None:
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        chunks = await drain(client, request(n=3))
+    indices = [c.index for c in chunks if c.text]
+    assert indices != sorted(indices)  # the server interleaved them
+    for i in range(3):
+        assert "".join(c.text for c in chunks if c.index == i) == reply(i)
+        assert [c.finish_reason for c in chunks if c.index == i and c.finish_reason] == ["stop"]
+    assert server.auth == [None]
+
+
+async def test_complete_orders_by_index(server: FakeServer) -> None:
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        assert await client.complete(request(n=3)) == [reply(0), reply(1), reply(2)]
+    assert server.bodies[0]["stream"] is False
+
+
+async def test_model_is_discovered_once(server: FakeServer) -> None:
+    async with OpenAIClient(server.url, timeout_s=5) as client:
+        await client.complete(request())
+        await drain(client, request())
+    assert [b["model"] for b in server.bodies] == [MODEL_ID, MODEL_ID]
+    assert server.model_lists == 1
+
+
+async def test_server_error_is_unavailable(server: FakeServer) -> None:
+    server.mode = "500"
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        with pytest.raises(ModelUnavailable, match="HTTP 500"):
+            await drain(client, request())
+        with pytest.raises(ModelUnavailable, match="engine crashed"):
+            await client.complete(request())
+
+
+async def test_bad_request_is_rejected_with_server_message(server: FakeServer) -> None:
+    server.mode = "400"
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        with pytest.raises(ModelRequestRejected) as streamed:
+            await drain(client, request())
+        with pytest.raises(ModelRequestRejected) as completed:
+            await client.complete(request())
+    assert str(streamed.value) == str(completed.value) == TOO_LONG
+
+
+@pytest.mark.parametrize("mode", ["slow_headers", "slow_chunks"])
+async def test_timeout_is_unavailable(server: FakeServer, mode: str) -> None:
+    server.mode = mode
+    async with OpenAIClient(server.url, model="m", timeout_s=0.2) as client:
+        with pytest.raises(ModelUnavailable, match=r"did not answer within 0\.2 s"):
+            await drain(client, request())
+
+
+async def test_connection_refused_is_unavailable() -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with OpenAIClient(f"http://127.0.0.1:{port}/v1", model="m", timeout_s=2) as client:
+        with pytest.raises(ModelUnavailable, match="Cannot reach"):
+            await drain(client, request())
+        with pytest.raises(ModelUnavailable, match="Cannot reach"):
+            await client.complete(request())
+
+
+async def test_malformed_stream_is_unavailable(server: FakeServer) -> None:
+    server.mode = "malformed"
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        with pytest.raises(ModelUnavailable, match="malformed"):
+            await drain(client, request())
+
+
+async def test_closing_the_stream_disconnects_from_the_server(server: FakeServer) -> None:
+    server.mode = "endless"
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        stream = client.stream(request())
+        first = await anext(stream)
+        assert first == Chunk(0, "字")
+        await stream.aclose()
+        await asyncio.wait_for(server.disconnected.wait(), timeout=5)
+
+
+async def test_use_before_start_is_a_programming_error(server: FakeServer) -> None:
+    client = OpenAIClient(server.url, model="m")
+    with pytest.raises(RuntimeError, match="start"):
+        await client.complete(request())

@@ -1,0 +1,107 @@
+"""A local fake OpenAI-compatible server (aiohttp) speaking the real wire protocol.
+
+Chat completions streamed as SSE `data:` lines ending in `data: [DONE]`, OpenAI's error JSON,
+and `/models`; `mode` picks misbehaviours (errors, slow or endless streams, malformed data).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+MODEL_ID = "muse-fake"
+TOO_LONG = "This model's maximum context length is 2048 tokens. Please reduce the length."
+
+
+def reply(index: int) -> str:
+    return f"第{index}条：Autumn 新品 {index}!"
+
+
+@dataclass
+class FakeServer:
+    """Speaks OpenAI's wire protocol; `mode` picks how /chat/completions behaves."""
+
+    mode: str = "ok"
+    url: str = ""
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    auth: list[str | None] = field(default_factory=list)
+    model_lists: int = 0
+    disconnected: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def models(self, request: web.Request) -> web.Response:
+        self.model_lists += 1
+        return web.json_response({"object": "list", "data": [{"id": MODEL_ID, "object": "model"}]})
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        self.bodies.append(body)
+        self.auth.append(request.headers.get("Authorization"))
+        if self.mode in ("500", "400"):
+            message = "engine crashed" if self.mode == "500" else TOO_LONG
+            error = {"message": message, "type": "invalid_request_error", "code": None}
+            return web.json_response({"error": error}, status=int(self.mode))
+        if self.mode == "slow_headers":
+            await asyncio.sleep(2)
+        if not body["stream"]:
+            # Reverse order on purpose: the client must order completions by index.
+            choices = [
+                {"index": i, "message": {"role": "assistant", "content": reply(i)}}
+                for i in reversed(range(body["n"]))
+            ]
+            return web.json_response({"object": "chat.completion", "choices": choices})
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        try:
+            await self._events(response, body["n"])
+        except (ConnectionResetError, asyncio.CancelledError):
+            self.disconnected.set()
+            raise
+        return response
+
+    async def _events(self, response: web.StreamResponse, n: int) -> None:
+        async def send(choices: list[dict[str, Any]]) -> None:
+            chunk = {"object": "chat.completion.chunk", "model": MODEL_ID, "choices": choices}
+            await response.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+
+        await send([{"index": i, "delta": {"role": "assistant"}} for i in range(n)])
+        await response.write(b": keepalive\n\n")
+        if self.mode == "malformed":
+            await response.write(b"data: {not json\n\n")
+            return
+        if self.mode in ("slow_chunks", "endless"):
+            while True:
+                await send([{"index": 0, "delta": {"content": "字"}, "finish_reason": None}])
+                await asyncio.sleep(2 if self.mode == "slow_chunks" else 0.01)
+        pieces = [[reply(i)[k : k + 3] for k in range(0, len(reply(i)), 3)] for i in range(n)]
+        # Interleave the completions piece by piece, as a batching server does.
+        for step in range(max(len(p) for p in pieces)):
+            for i in range(n):
+                if step < len(pieces[i]):
+                    await send([{"index": i, "delta": {"content": pieces[i][step]}}])
+        await send([{"index": i, "delta": {}, "finish_reason": "stop"} for i in range(n)])
+        await send([])  # vLLM's trailing usage chunk has no choices
+        await response.write(b"data: [DONE]\n\n")
+
+
+@asynccontextmanager
+async def fake_openai_server(mode: str = "ok") -> AsyncIterator[FakeServer]:
+    """Serve a `FakeServer` on 127.0.0.1 at a free port; its `url` ends in /v1."""
+    fake = FakeServer(mode)
+    app = web.Application()
+    app.router.add_get("/v1/models", fake.models)
+    app.router.add_post("/v1/chat/completions", fake.chat)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    fake.url = f"http://127.0.0.1:{runner.addresses[0][1]}/v1"
+    try:
+        yield fake
+    finally:
+        await runner.cleanup()
