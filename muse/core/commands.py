@@ -1,0 +1,168 @@
+"""Parsing slash commands, once in the core for every platform, and the texts that explain them.
+
+Accepted forms: "/ad brief", "/ad@SomeBot brief" (Telegram appends the bot's username in
+groups), a full-width "／ad brief" (Chinese input methods type "／"), and "/ad新款风衣" with no
+space, which Chinese users often send. Plain text is a chat message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from muse.core.skills.ad import AdSkill
+from muse.core.skills.base import Lang
+from muse.core.skills.brainstorm import IDEAS
+from muse.core.skills.tagline import MAX_CHINESE_CHARS, MAX_ENGLISH_WORDS, TAGLINES
+
+# Commands whose argument is the whole point; sent bare they get a usage line with an example.
+ARGUMENT_COMMANDS = ("ad", "tagline", "brainstorm", "script", "analyze")
+COMMAND_NAMES = (*ARGUMENT_COMMANDS, "reset", "forget", "help")
+# Telegram sends /start when a user first opens the bot; British spelling of analyze.
+_ALIASES = {"start": "help", "analyse": "analyze"}
+
+# Slash (ASCII or full-width), a name in ASCII or full-width letters, an optional @botname.
+_COMMAND = re.compile(
+    r"[/／](?P<name>[A-Za-zＡ-Ｚａ-ｚ][A-Za-z0-9_Ａ-Ｚａ-ｚ０-９＿]*)"
+    r"(?:[@＠][A-Za-z0-9_]+)?"
+    r"(?P<rest>.*)",
+    re.DOTALL,
+)
+# Separators people put between a command and its argument: spaces, "：", ":", "，", ",".
+_LEADING_SEPARATORS = " \t\r\n\u3000:：,，"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A parsed message: `name` is a command, "chat" for plain text or "unknown".
+
+    For "chat" the argument is the text; for "unknown" it is the command ("/xyz", lower-cased,
+    without any @botname).
+    """
+
+    name: str
+    argument: str = ""
+
+    @property
+    def missing_argument(self) -> bool:
+        """True when a command that needs an argument came without one."""
+        return self.name in ARGUMENT_COMMANDS and not self.argument
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """How one command is described in usage lines and in the help text."""
+
+    placeholder: dict[Lang, str]
+    example: dict[Lang, str]
+    summary: dict[Lang, str]
+
+
+_SPECS: dict[str, _Spec] = {
+    "ad": _Spec(
+        {"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
+        {"zh": "新款秋季风衣，主打轻薄防风", "en": "New autumn trench coat, light and windproof"},
+        {
+            "zh": f"写 {AdSkill.n} 版广告文案（标题 + 正文）",
+            "en": f"write {AdSkill.n} ad options (headline + body)",
+        },
+    ),
+    "tagline": _Spec(
+        {"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
+        {"zh": "社区咖啡馆，周末早午餐", "en": "Neighbourhood café with weekend brunch"},
+        {
+            "zh": f"写 {TAGLINES} 条广告语，每条不超过 {MAX_CHINESE_CHARS} 个字",
+            "en": f"write {TAGLINES} taglines, {MAX_ENGLISH_WORDS} words or fewer each",
+        },
+    ),
+    "brainstorm": _Spec(
+        {"zh": "<主题>", "en": "<topic>"},
+        {"zh": "中秋节会员拉新活动", "en": "Mid-Autumn Festival campaign to win new members"},
+        {"zh": f"想 {IDEAS} 个创意点子", "en": f"come up with {IDEAS} campaign ideas"},
+    ),
+    "script": _Spec(
+        {"zh": "<创意>", "en": "<premise>"},
+        {
+            "zh": "30 秒短视频：上班族带着保温杯度过忙碌的一天",
+            "en": "30-second video: an office worker's busy day with a thermos",
+        },
+        {
+            "zh": "写一个分镜短视频脚本（画面、台词、时长）",
+            "en": "write a short video script, scene by scene (visual, line, duration)",
+        },
+    ),
+    "analyze": _Spec(
+        {"zh": "<文字>", "en": "<text>"},
+        {"zh": "轻薄防风，秋天出门就穿它。", "en": "Light, windproof, ready for autumn."},
+        {
+            "zh": "分析一段文字：关键词、字数、句数、广告法风险用语",
+            "en": "analyze a text: keywords, length, sentences, ad-law risk terms",
+        },
+    ),
+    "reset": _Spec({}, {}, {"zh": "开始新对话", "en": "start a new conversation"}),
+    "forget": _Spec(
+        {}, {}, {"zh": "删除我保存的你的全部对话记录", "en": "delete all your conversations I keep"}
+    ),
+    "help": _Spec({}, {}, {"zh": "显示这条说明", "en": "show this help"}),
+}
+
+_HELP_INTRO: dict[Lang, str] = {
+    "zh": "我是缪斯（Muse），帮你写广告文案、广告语、创意点子和短视频脚本。\n\n命令：",
+    "en": "I'm Muse, here to help with ad copy, taglines, ideas and video scripts.\n\nCommands:",
+}
+_HELP_OUTRO: dict[Lang, str] = {
+    "zh": (
+        "也可以直接给我发消息聊创意；在频道或群里 @我，我会在同一个话题里回复。\n"
+        "回复下方的按钮可以让我换一版、写短一点、写长一点或换个语气。\n"
+        "我会记住当前对话的上下文：对话太长时最早的内容会被省略，长时间不聊会自动开始新对话。"
+        "/reset 立即开始新对话，/forget 删除你的全部记录。"
+    ),
+    "en": (
+        "You can also just message me to brainstorm; in a channel or group, @mention me and I'll "
+        "reply in the thread.\n"
+        "The buttons under a reply ask for a new version, a shorter one, a longer one or a "
+        "different tone.\n"
+        "I remember the current conversation: the oldest turns are dropped when it gets long, and "
+        "a new one starts after a long pause. /reset starts a new conversation now; /forget "
+        "deletes everything I keep of yours."
+    ),
+}
+
+
+def parse(text: str) -> Command:
+    """Parse one message into a command, a chat message or an unknown command."""
+    stripped = text.strip()
+    match = _COMMAND.fullmatch(stripped)
+    if match is None or _continues_name(match.group("rest")):
+        return Command("chat", stripped)
+    name = unicodedata.normalize("NFKC", match.group("name")).lower()
+    name = _ALIASES.get(name, name)
+    if name not in COMMAND_NAMES:
+        return Command("unknown", "/" + name)
+    return Command(name, match.group("rest").lstrip(_LEADING_SEPARATORS).strip())
+
+
+def _continues_name(rest: str) -> bool:
+    """True when the text goes on like a path, file, word or address ("/usr/bin", "/ad-hoc")."""
+    return rest[:1] in {"/", "／", "@", "＠", ".", "-"}
+
+
+def usage(name: str, lang: Lang) -> str:
+    """The usage line of a command, with an example when it takes an argument."""
+    spec = _SPECS[name]
+    if not spec.placeholder:
+        return f"用法：/{name}" if lang == "zh" else f"Usage: /{name}"
+    if lang == "zh":
+        return f"用法：/{name} {spec.placeholder['zh']}，例如：/{name} {spec.example['zh']}"
+    return f"Usage: /{name} {spec.placeholder['en']}, e.g. /{name} {spec.example['en']}"
+
+
+def help_text(lang: Lang) -> str:
+    """Every command on one line each, then how buttons, memory, /reset and /forget work."""
+    lines = [_HELP_INTRO[lang]]
+    for name in COMMAND_NAMES:
+        spec = _SPECS[name]
+        call = f"/{name} {spec.placeholder[lang]}" if spec.placeholder else f"/{name}"
+        lines.append(f"{call} — {spec.summary[lang]}")
+    return "\n".join(lines) + "\n\n" + _HELP_OUTRO[lang]

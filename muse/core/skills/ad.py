@@ -1,0 +1,64 @@
+"""/ad: three ad-copy variants for a brief, one per completion: a headline and 1–3 sentences."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from muse.core.llm.client import SamplingParams
+from muse.core.sentences import split_sentences
+from muse.core.skills.base import Lang
+from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
+from muse.core.skills.text import content_lines, join_sentences
+
+MAX_BODY_SENTENCES = 3
+
+
+class AdSkill(TemplatedSkill):
+    """Ad copy: each of the `n` completions is one variant, headline line + body line."""
+
+    name = "ad"
+    n = 3
+    lint = True
+    system: ClassVar[dict[Lang, str]] = {
+        "zh": (
+            "你是缪斯，一名资深广告文案。根据用户提供的产品或品牌简介写一条广告文案："
+            "第一行是标题，第二行是一到三句正文。不要编号，不要加“标题”“正文”等标签，不要解释。"
+            f"{NO_ABSOLUTES['zh']}{ANSWER_IN['zh']}"
+        ),
+        "en": (
+            "You are Muse, a senior copywriter. Write one ad for the user's product or brand "
+            "brief: a headline on the first line, then one to three sentences of body copy on "
+            'the second line. No numbering, no labels such as "Headline:", no explanations. '
+            f"{NO_ABSOLUTES['en']} {ANSWER_IN['en']}"
+        ),
+    }
+    user: ClassVar[dict[Lang, str]] = {
+        "zh": "产品简介：{argument}\n请写一条广告文案。",
+        "en": "Brief: {argument}\nWrite one ad.",
+    }
+    # Lively but on-brief; 192 tokens hold a headline and three sentences in either language.
+    sampling = SamplingParams(
+        temperature=0.9, top_p=0.95, max_tokens=192, repetition_penalty=1.1, stop=STOP
+    )
+
+    def variant_header(self, index: int, lang: Lang) -> str:
+        """The header before each completion: "方案 1\n" / "Option 1\n"."""
+        return f"方案 {index + 1}\n" if lang == "zh" else f"Option {index + 1}\n"
+
+    def split(self, completion: str, lang: Lang) -> list[str]:
+        """One variant: the headline line, then at most three body sentences on one line.
+
+        A completion on a single line gives its first sentence as the headline.
+        """
+        lines = content_lines(completion)
+        if not lines:
+            return []
+        headline, rest = lines[0], lines[1:]
+        if rest:
+            body = [s for line in rest for s in split_sentences(line)]
+        else:
+            headline, *body = split_sentences(headline) or [headline]
+        text = headline
+        if body:
+            text += "\n" + join_sentences(body[:MAX_BODY_SENTENCES])
+        return [text]

@@ -1,0 +1,98 @@
+"""/tagline: five short taglines for a brief, one per line, in one completion."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import ClassVar
+
+from muse.core.language import detect_language
+from muse.core.llm.client import SamplingParams
+from muse.core.messages import Variant
+from muse.core.skills.base import Lang
+from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
+from muse.core.skills.text import list_items, unique, with_flags
+
+TAGLINES = 5
+MAX_CHINESE_CHARS = 16
+MAX_ENGLISH_WORDS = 8
+
+
+def chinese_length(line: str) -> float:
+    """Length of a Chinese tagline in characters, as it reads on a poster.
+
+    Ideographs and other full-width characters (emoji included) count 1; half-width letters and
+    digits count ½, since two fill the width of one ideograph ("Nike" = 2); punctuation, spaces,
+    combining marks and invisible characters count 0, as slogan word counts (字数) leave them out.
+    """
+    length = 0.0
+    for ch in line:
+        if unicodedata.category(ch)[0] in "PZCM":
+            continue
+        length += 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5
+    return length
+
+
+def english_words(line: str) -> int:
+    """Words of an English tagline: whitespace-separated pieces holding a letter or digit."""
+    return sum(1 for piece in line.split() if re.search(r"\w", piece))
+
+
+def fits(line: str, lang: Lang) -> bool:
+    """True when the tagline is within the limit of its own language (≤16 characters / ≤8 words).
+
+    The line's language decides, not the user's: a Chinese user may ask for English taglines.
+    """
+    if detect_language(line, lang) == "zh":
+        return chinese_length(line) <= MAX_CHINESE_CHARS
+    return english_words(line) <= MAX_ENGLISH_WORDS
+
+
+class TaglineSkill(TemplatedSkill):
+    """Taglines: one completion of five lines; each line is a variant."""
+
+    name = "tagline"
+    n = 1
+    lint = True
+    system: ClassVar[dict[Lang, str]] = {
+        "zh": (
+            f"你是缪斯，一名资深广告文案。根据用户提供的产品或品牌简介写 {TAGLINES} 条广告语，"
+            f"每行一条，每条不超过 {MAX_CHINESE_CHARS} 个字。不要编号，不要解释。"
+            f"{NO_ABSOLUTES['zh']}{ANSWER_IN['zh']}"
+        ),
+        "en": (
+            f"You are Muse, a senior copywriter. Write {TAGLINES} taglines for the user's product "
+            f"or brand brief, one per line, {MAX_ENGLISH_WORDS} words or fewer each. "
+            f"No numbering, no explanations. {NO_ABSOLUTES['en']} {ANSWER_IN['en']}"
+        ),
+    }
+    user: ClassVar[dict[Lang, str]] = {
+        "zh": f"产品简介：{{argument}}\n请写 {TAGLINES} 条广告语。",
+        "en": f"Brief: {{argument}}\nWrite {TAGLINES} taglines.",
+    }
+    # Five short lines fit in 160 tokens; the same liveliness as ad copy.
+    sampling = SamplingParams(
+        temperature=0.9, top_p=0.95, max_tokens=160, repetition_penalty=1.1, stop=STOP
+    )
+
+    def split(self, completion: str, lang: Lang) -> list[str]:
+        """Up to five distinct taglines, numbering, bullets and quotes stripped.
+
+        Lines over the limit are dropped when at least five fit; otherwise the first of them
+        fill the gap, in their original order, since a long tagline beats a missing one.
+        """
+        items = unique(list_items(completion))
+        ok = [fits(item, lang) for item in items]
+        spare = TAGLINES - sum(ok)
+        kept: list[str] = []
+        for item, item_fits in zip(items, ok, strict=True):
+            if item_fits:
+                kept.append(item)
+            elif spare > 0:
+                kept.append(item)
+                spare -= 1
+        return kept[:TAGLINES]
+
+    def render(self, variants: list[Variant], lang: Lang) -> str:
+        """One tagline per line, a flagged one followed by its warning."""
+        return "\n".join(with_flags(v.text, v.lint_flags, lang) for v in variants)
