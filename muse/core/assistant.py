@@ -1,0 +1,186 @@
+"""The assistant: one `Incoming` in, a stream of reply events out.
+
+Order of work (ARCHITECTURE.md, data flow step 2): deduplicate by platform event id, refuse
+over-long text, parse the command, then either answer directly (help, usage, reset, forget,
+analyze) or run a skill on the model with the conversation's history — one generation at a
+time per conversation, any number of conversations at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from muse.core.adlaw import AdLawLinter
+from muse.core.analysis import analyze, render_analysis
+from muse.core.commands import help_text, parse, usage
+from muse.core.config import Settings
+from muse.core.generation import SkillRun
+from muse.core.history.store import Conversation, ConversationKey, HistoryStore
+from muse.core.language import detect_language
+from muse.core.llm.client import ModelClient, ModelError
+from muse.core.locks import KeyedLocks
+from muse.core.messages import Done, Error, Incoming, Kind, ReplyEvent, Started, Variant
+from muse.core.prompt import build_prompt
+from muse.core.skills.base import Lang, Skill
+from muse.core.skills.registry import get_skill
+from muse.core.texts import text
+from muse.core.tokens import estimate_tokens
+
+log = logging.getLogger(__name__)
+
+# Commands answered without the model, each as a skill name for Started/Done.
+_LOCAL = {"help", "start", "unknown", "reset", "forget", "analyze"}
+
+
+class Assistant:
+    """Platform-neutral core. Adapters call `handle` and render what it yields."""
+
+    def __init__(
+        self, store: HistoryStore, model: ModelClient, linter: AdLawLinter, settings: Settings
+    ) -> None:
+        self._store = store
+        self._model = model
+        self._linter = linter
+        self._settings = settings
+        self._locks = KeyedLocks()
+
+    async def handle(self, msg: Incoming) -> AsyncIterator[ReplyEvent]:
+        """Answer `msg`; yields nothing at all when its event id was already answered."""
+        lang = detect_language(msg.text, msg.language)
+        if msg.event_id and not await self._store.claim_event(msg.platform, msg.event_id):
+            log.info("duplicate event ignored", extra={"platform": msg.platform})
+            return
+        if len(msg.text) > self._settings.max_input_chars:
+            yield Error(
+                text("too_long", lang, length=len(msg.text), limit=self._settings.max_input_chars),
+                "too_long",
+                lang,
+            )
+            return
+        try:
+            async for event in self._dispatch(msg, lang):
+                yield event
+        except Exception:
+            log.exception("request failed", extra={"platform": msg.platform})
+            yield Error(text("internal", lang), "internal", lang)
+
+    async def _dispatch(self, msg: Incoming, lang: Lang) -> AsyncIterator[ReplyEvent]:
+        if msg.kind is Kind.ACTION:
+            async for event in self._action(msg, lang):
+                yield event
+            return
+        command = parse(msg.text)
+        if command.name in _LOCAL or command.missing_argument:
+            yield Started(command.name)
+            reply = await self._local(command.name, command.argument, msg, lang)
+            yield Done(reply, command.name, language=lang)
+            return
+        skill = get_skill(command.name)
+        key = ConversationKey.for_incoming(msg)
+        async with self._locks.hold(f"key:{key}"):
+            idle = timedelta(minutes=self._settings.idle_minutes)
+            conversation = await self._store.open_conversation(key, idle)
+        content = skill.user_prompt(command.argument, lang)
+        async for event in self._generate(msg, conversation, skill, content, lang):
+            yield event
+
+    async def _local(self, name: str, argument: str, msg: Incoming, lang: Lang) -> str:
+        """Replies that need no model: usage lines, help, reset, forget and analysis."""
+        if name in ("help", "start"):
+            return help_text(lang)
+        if name == "unknown":
+            return text("unknown_command", lang, command=argument)
+        if not argument and name not in ("reset", "forget"):
+            return usage(name, lang)
+        if name == "reset":
+            await self._store.reset(ConversationKey.for_incoming(msg))
+            return text("reset_done", lang)
+        if name == "forget":
+            rows = await self._store.forget(msg.platform, msg.workspace_id, msg.user_id)
+            return text("forget_done", lang, rows=rows)
+        report = await asyncio.to_thread(analyze, argument, self._linter)
+        return render_analysis(report, lang)
+
+    async def _action(self, msg: Incoming, lang: Lang) -> AsyncIterator[ReplyEvent]:
+        """A button under an earlier reply: regenerate it or rework it in its conversation."""
+        if msg.action is None or msg.target_message_id is None:
+            raise ValueError("an action needs `action` and `target_message_id`")
+        target = await self._store.replied_message(msg.target_message_id)
+        if target is None:
+            yield Error(text("target_gone", lang), "target_gone", lang)
+            return
+        lang = detect_language(target.request, msg.language)
+        skill = get_skill(target.skill)
+        content = (
+            target.request if msg.action == "regenerate" else skill.follow_up(msg.action, lang)
+        )
+        # The notice about trimmed history belongs to plain turns; buttons never repeat it.
+        conversation = Conversation(target.conversation_id, trim_notice_sent=True)
+        async for event in self._generate(msg, conversation, skill, content, lang):
+            yield event
+
+    async def _generate(
+        self, msg: Incoming, conversation: Conversation, skill: Skill, content: str, lang: Lang
+    ) -> AsyncIterator[ReplyEvent]:
+        """Run `skill` on `content` in `conversation`, storing both turns or the failure."""
+        yield Started(skill.name)
+        async with self._locks.hold(f"conversation:{conversation.id}"):
+            history = await self._store.turns(conversation.id)
+            prompt = build_prompt(
+                skill.system_prompt(lang), history, content, self._settings.history_tokens
+            )
+            turn_id = await self._store.add_user_turn(
+                conversation.id,
+                msg.user_id,
+                content,
+                estimate_tokens(content),
+                skill.name,
+                msg.message_id,
+            )
+            run = SkillRun(self._model, skill, prompt.messages, lang, self._linter)
+            started = time.perf_counter()
+            first_token: float | None = None
+            try:
+                async for delta in run.deltas():
+                    first_token = first_token or time.perf_counter() - started
+                    yield delta
+                variants = await run.variants()
+            except ModelError as exc:
+                log.warning("generation failed", extra={"code": exc.code, "skill": skill.name})
+                await self._store.fail_turn(turn_id, exc.code)
+                yield Error(text(exc.code, lang), exc.code, lang)
+                return
+            except BaseException as exc:
+                # Cancelled, the adapter stopped listening, or a bug: never leave a half turn.
+                await asyncio.shield(self._store.fail_turn(turn_id, type(exc).__name__))
+                raise
+            # History keeps the clean reply; lint markers are for the person, not the model.
+            stored = skill.render([Variant(v.text) for v in variants], lang)
+            notices: tuple[str, ...] = ()
+            if prompt.dropped and not conversation.trim_notice_sent:
+                notices = (text("history_trimmed", lang),)
+                await self._store.mark_trim_notice(conversation.id)
+            reply_id: int | None = None
+            try:
+                reply_id = await self._store.complete_turn(
+                    turn_id, stored, estimate_tokens(stored), skill.name
+                )
+            except LookupError:
+                # The user ran /forget while this reply was written: show it, store nothing.
+                log.info("reply not stored: turn forgotten", extra={"skill": skill.name})
+        log.info(
+            "turn done",
+            extra={
+                "conversation_id": conversation.id,
+                "skill": skill.name,
+                "variants": len(variants),
+                "first_token_s": first_token,
+                "total_s": time.perf_counter() - started,
+            },
+        )
+        final = skill.render(variants, lang)
+        yield Done(final, skill.name, tuple(variants), notices, reply_id, lang)

@@ -1,0 +1,137 @@
+"""One model turn for a skill: stream the completions in order, then split, lint and render.
+
+A skill may ask for n completions at once (the ad skill asks three, one variant each); servers
+interleave their chunks. `OrderedText` turns them into one append-only text — completion 0
+live, later ones buffered until their turn — so every adapter can simply append or edit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from muse.core.adlaw import AdLawLinter
+from muse.core.llm.client import ChatMessage, ChatRequest, Chunk, ModelClient, ModelError
+from muse.core.messages import TextDelta, Variant
+from muse.core.skills.base import Lang, Skill
+
+log = logging.getLogger(__name__)
+
+
+class EmptyReply(ModelError):
+    """The model finished without any usable text."""
+
+    code = "empty_reply"
+
+
+class OrderedText:
+    """Append-only text of n interleaved completions: each one whole, in index order."""
+
+    def __init__(self, n: int, header: Callable[[int], str]) -> None:
+        self._header = header
+        self._parts: list[list[str]] = [[] for _ in range(n)]
+        self._sent = [0] * n  # chunks of each completion already released
+        self._headed = [False] * n  # header of each completion already released
+        self._done = [False] * n
+        self._current = 0
+
+    def feed(self, chunk: Chunk) -> str:
+        """Take one chunk; return the text that can be appended now (maybe "")."""
+        self._parts[chunk.index].append(chunk.text)
+        if chunk.finish_reason is not None:
+            self._done[chunk.index] = True
+        return self._drain()
+
+    def flush(self) -> str:
+        """The stream ended: release everything still buffered."""
+        self._done = [True] * len(self._done)
+        return self._drain()
+
+    def completions(self) -> list[str]:
+        """The full text of each completion, in index order."""
+        return ["".join(p) for p in self._parts]
+
+    def _drain(self) -> str:
+        out: list[str] = []
+        while self._current < len(self._parts):
+            i = self._current
+            parts = self._parts[i]
+            if not self._headed[i] and (parts or self._done[i]):
+                out.append(("\n\n" if i else "") + self._header(i))
+                self._headed[i] = True
+            out.extend(parts[self._sent[i] :])
+            self._sent[i] = len(parts)
+            if not self._done[i]:
+                break
+            self._current += 1
+        return "".join(out)
+
+
+class SkillRun:
+    """Generates one reply of `skill` for `messages`: `deltas()` first, then `variants()`."""
+
+    def __init__(
+        self,
+        model: ModelClient,
+        skill: Skill,
+        messages: tuple[ChatMessage, ...],
+        lang: Lang,
+        linter: AdLawLinter,
+    ) -> None:
+        self._model = model
+        self._skill = skill
+        self._lang = lang
+        self._linter = linter
+        self._request = ChatRequest(messages, skill.params(lang), n=skill.n)
+        self._text = OrderedText(skill.n, lambda i: skill.variant_header(i, lang))
+        self.streamed = ""
+
+    async def deltas(self) -> AsyncIterator[TextDelta]:
+        """Stream the reply as append-only text deltas."""
+        stream = self._model.stream(self._request)
+        try:
+            async for chunk in stream:
+                if piece := self._text.feed(chunk):
+                    self.streamed += piece
+                    yield TextDelta(piece, self.streamed)
+        finally:
+            await stream.aclose()  # type: ignore[attr-defined]
+        if piece := self._text.flush():
+            self.streamed += piece
+            yield TextDelta(piece, self.streamed)
+
+    async def variants(self) -> list[Variant]:
+        """Split the completions into variants; lint them, regenerating a flagged one once."""
+        texts: list[str] = []
+        for completion in self._text.completions():
+            found = self._skill.split(completion, self._lang)
+            # With n > 1 each completion is asked to be exactly one variant.
+            texts.extend(found[:1] if self._skill.n > 1 else found)
+        if not texts:
+            raise EmptyReply("no variant in the model's reply")
+        if not self._skill.lint:
+            return [Variant(t) for t in texts]
+        return await self._lint(texts)
+
+    async def _lint(self, texts: list[str]) -> list[Variant]:
+        result: list[Variant] = []
+        spare: list[str] = []  # clean candidates from a regeneration, shared by flagged variants
+        for text in texts:
+            hits = self._linter.find(text)
+            if hits and not spare:
+                spare = await self._regenerate(taken=texts)
+            if hits and spare:
+                text, hits = spare.pop(0), []
+            result.append(Variant(text, tuple(hits)))
+        return result
+
+    async def _regenerate(self, taken: list[str]) -> list[str]:
+        """One more completion; its clean variants that are not already in the reply."""
+        request = ChatRequest(self._request.messages, self._request.params, n=1)
+        try:
+            (completion,) = await self._model.complete(request)
+        except ModelError as exc:
+            log.warning("lint regeneration failed", extra={"code": exc.code})
+            return []
+        found = self._skill.split(completion, self._lang)
+        return [t for t in found if t not in taken and not self._linter.find(t)]

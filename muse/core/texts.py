@@ -1,0 +1,80 @@
+"""Every sentence the core itself says to people, in Chinese and English.
+
+Errors are human sentences that say what to do next — never codes or stack traces.
+"""
+
+from __future__ import annotations
+
+from muse.core.skills.base import Lang
+
+_TEXTS: dict[str, dict[Lang, str]] = {
+    "model_unavailable": {
+        "zh": "模型服务暂时不可用，请稍后再试。",
+        "en": "The model is unavailable right now. Please try again in a minute.",
+    },
+    "model_not_installed": {
+        "zh": (
+            "本机还没有可用的模型，所以这次无法生成。管理员可以任选其一：\n"
+            "· 训练默认模型：muse train all --preset cpu --out models/default\n"
+            "· 设置 MUSE_MODEL_PATH 指向一个 Hugging Face 模型目录\n"
+            "· 设置 MUSE_MODEL_URL 指向兼容 OpenAI 的模型服务（如 muse serve-model 或 vLLM）"
+        ),
+        "en": (
+            "No model is installed here yet, so Muse cannot write this. An admin can either:\n"
+            "· train the default model: muse train all --preset cpu --out models/default\n"
+            "· set MUSE_MODEL_PATH to a Hugging Face model directory\n"
+            "· set MUSE_MODEL_URL to an OpenAI-compatible server (muse serve-model, vLLM…)"
+        ),
+    },
+    "model_rejected": {
+        "zh": (
+            "模型服务拒绝了这次请求（可能是内容太长）。请缩短一些，或发送 /reset 开始新对话后再试。"
+        ),
+        "en": (
+            "The model server refused this request (it may be too long). Shorten it, or send "
+            "/reset to start a new conversation, and try again."
+        ),
+    },
+    "empty_reply": {
+        "zh": "这次模型没有写出内容，请再试一次，或把需求说得更具体些。",
+        "en": (
+            "The model came back empty this time. Please try again, or give a more specific brief."
+        ),
+    },
+    "internal": {
+        "zh": "出了点问题，这次没能完成。请再试一次；如果一直这样，请联系管理员。",
+        "en": "Something went wrong and this request did not finish. Please try again; "
+        "if it keeps happening, tell your admin.",
+    },
+    "too_long": {
+        "zh": "这条消息有 {length} 个字符，超过了 {limit} 的上限。请精简后再发。",
+        "en": "This message has {length} characters, over the {limit} limit. Please shorten it.",
+    },
+    "target_gone": {
+        "zh": "找不到这条回复了（可能已被 /forget 删除），请重新发起请求。",
+        "en": "That reply is no longer on record (perhaps removed with /forget). "
+        "Please send the request again.",
+    },
+    "unknown_command": {
+        "zh": "没有 {command} 这个命令。发送 /help 查看可用的命令。",
+        "en": "There is no {command} command. Send /help to see what Muse can do.",
+    },
+    "reset_done": {
+        "zh": "好的，已开始新的对话。之前的内容不会再带入。",
+        "en": "Done — a fresh conversation starts now. Earlier messages won't be carried over.",
+    },
+    "forget_done": {
+        "zh": "已删除你在 Muse 的全部记录（{rows} 条）。",
+        "en": "Everything Muse stored about you has been deleted ({rows} records).",
+    },
+    "history_trimmed": {
+        "zh": "（对话较长，较早的内容已不在本次参考范围内。发送 /reset 可开始新对话。）",
+        "en": "(This conversation is long, so older messages are no longer taken into account. "
+        "Send /reset to start fresh.)",
+    },
+}
+
+
+def text(key: str, lang: Lang, **values: object) -> str:
+    """The sentence `key` in `lang`, with `values` filled in."""
+    return _TEXTS[key][lang].format(**values)
