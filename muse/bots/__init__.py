@@ -1,0 +1,1 @@
+"""Front ends: platform adapters, the terminal and the `muse` command line."""

@@ -1,0 +1,107 @@
+"""The `muse` command line: `chat`, `ask` and `db upgrade` (more front ends join here)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from muse.core.config import Settings
+from muse.core.history.db import downgrade, upgrade
+from muse.core.log import configure_logging
+from muse.core.service import MuseCore
+
+from .terminal.ask import collect_reply, result_json
+from .terminal.chat import run_chat
+from .terminal.incoming import default_user, terminal_incoming
+
+app = typer.Typer(
+    help="Muse (缪斯): a creative-writing assistant for Slack, Telegram and the terminal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database migrations (also applied automatically at start).")
+app.add_typer(db_app, name="db")
+
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Whose history to use (default: your OS user).")
+]
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or exit with a readable message on a bad value."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        typer.echo(f"Muse configuration error / 配置有误:\n{exc}", err=True)
+        raise typer.Exit(2) from exc
+    configure_logging(settings.log_level)
+    return settings
+
+
+@app.command()
+def chat(user: UserOption = None) -> None:
+    """Chat in the terminal; history survives restarts. /quit leaves."""
+    settings = load_settings()
+
+    async def main() -> None:
+        async with MuseCore(settings) as core:
+            await run_chat(core, user or default_user(), Console())
+
+    asyncio.run(main())
+
+
+@app.command()
+def ask(
+    text: Annotated[str, typer.Argument(help="What to ask, e.g. '/ad 新款服装'; '-' reads stdin.")],
+    user: UserOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print text, variants, lint flags and timings as JSON.")
+    ] = False,
+) -> None:
+    """One turn, non-interactive, in the same history as `muse chat`."""
+    settings = load_settings()
+    if text == "-":
+        text = sys.stdin.read().strip()
+
+    async def main() -> int:
+        async with MuseCore(settings) as core:
+            events = core.assistant.handle(terminal_incoming(text, user or default_user()))
+            result = await collect_reply(events)
+        if result.done is None:
+            message = result.error.message if result.error else "No reply. / 没有回复。"
+            typer.echo(message, err=True)
+            return 1
+        if as_json:
+            typer.echo(result_json(result.done, result))
+        else:
+            typer.echo(result.done.text)
+            for notice in result.done.notices:
+                typer.echo(notice, err=True)
+        return 0
+
+    raise typer.Exit(asyncio.run(main()))
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    settings = load_settings()
+    asyncio.run(upgrade(settings.database_url, revision))
+    typer.echo(f"Database is at {revision}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1.")],
+) -> None:
+    """Revert migrations down to REVISION."""
+    settings = load_settings()
+    asyncio.run(downgrade(settings.database_url, revision))
+    typer.echo(f"Database is at {revision}.")

@@ -1,0 +1,1 @@
+"""The terminal front end: `muse chat` (interactive) and `muse ask` (one turn)."""
