@@ -32,21 +32,25 @@ UserOption = Annotated[
 ]
 
 
-def load_settings() -> Settings:
-    """Settings from the environment, or exit with a readable message on a bad value."""
+def load_settings(log_level: str = "WARNING") -> Settings:
+    """Settings from the environment, or exit with a readable message on a bad value.
+
+    `log_level` applies when MUSE_LOG_LEVEL is unset; the terminal passes ERROR because its
+    own messages already tell the person what a warning would.
+    """
     try:
         settings = Settings()
     except ValidationError as exc:
         typer.echo(f"Muse configuration error / 配置有误:\n{exc}", err=True)
         raise typer.Exit(2) from exc
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level or log_level)
     return settings
 
 
 @app.command()
 def chat(user: UserOption = None) -> None:
     """Chat in the terminal; history survives restarts. /quit leaves."""
-    settings = load_settings()
+    settings = load_settings("ERROR")
 
     async def main() -> None:
         async with MuseCore(settings) as core:
@@ -64,7 +68,7 @@ def ask(
     ] = False,
 ) -> None:
     """One turn, non-interactive, in the same history as `muse chat`."""
-    settings = load_settings()
+    settings = load_settings("ERROR")
     if text == "-":
         text = sys.stdin.read().strip()
 
@@ -105,3 +109,7 @@ def db_downgrade(
     settings = load_settings()
     asyncio.run(downgrade(settings.database_url, revision))
     typer.echo(f"Database is at {revision}.")
+
+
+if __name__ == "__main__":
+    app()

@@ -48,8 +48,8 @@ class Settings(BaseSettings):
     adlaw_extra_terms: str = Field(default="", alias="MUSE_ADLAW_EXTRA_TERMS")
     # A UTF-8 file of extra ad-law terms, one per line (# comments allowed).
     adlaw_terms_file: Path | None = Field(default=None, alias="MUSE_ADLAW_TERMS_FILE")
-    # Log level for the structured (JSON lines) log on stderr.
-    log_level: str = Field(default="WARNING", alias="MUSE_LOG_LEVEL")
+    # Level of the JSON-lines log on stderr; unset: WARNING, or ERROR in the terminal front end.
+    log_level: str | None = Field(default=None, alias="MUSE_LOG_LEVEL")
     # Slack bot token (xoxb-…); unset turns Slack off.
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     # Slack signing secret for HTTP mode.

@@ -37,16 +37,10 @@ from muse.core.llm.client import (
     SamplingParams,
     collect,
 )
+from muse.core.llm.missing import HOW_TO_GET_A_MODEL, missing_model
 from muse.core.llm.stops import StopScanner
 
 logger = logging.getLogger(__name__)
-
-HOW_TO_GET_A_MODEL = (
-    "To get a model, train one with `muse train all --preset cpu --out models/default` "
-    "(the default model ships in models/default), or set MUSE_MODEL_PATH to a Hugging Face "
-    "model directory, or set MUSE_MODEL_URL to an OpenAI-compatible server "
-    "(e.g. http://127.0.0.1:8000/v1)."
-)
 
 # ChatML's end-of-turn marker: generation ends there even when the tokenizer's eos is another token.
 END_OF_TURN = "<|im_end|>"
@@ -149,8 +143,8 @@ class LocalEngine:
         async with self._lock:
             if self._loaded is not None:
                 return
-            if not (self._path / "config.json").is_file():
-                raise ModelNotInstalled(f"No model found at {self._path}. {HOW_TO_GET_A_MODEL}")
+            if problem := missing_model(self._path):
+                raise problem
             logger.info("loading model from %s", self._path)
             self._loaded = await asyncio.to_thread(_load, self._path)
             logger.info("model loaded on %s", self._loaded.model.device)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from muse.core.config import Settings
 from muse.core.llm.client import ModelClient
+from muse.core.llm.missing import MissingModel, missing_model
 from muse.core.llm.openai_client import OpenAIClient
 
 
 def make_model_client(settings: Settings) -> ModelClient:
-    """OpenAIClient if MUSE_MODEL_URL is set, else LocalEngine on MUSE_MODEL_PATH; not started."""
+    """OpenAIClient if MUSE_MODEL_URL is set, else LocalEngine on MUSE_MODEL_PATH; not started.
+
+    With no model at MUSE_MODEL_PATH, a `MissingModel` whose `start()` raises the how-to.
+    """
     if settings.model_url:
         api_key = settings.model_api_key
         return OpenAIClient(
@@ -17,6 +21,8 @@ def make_model_client(settings: Settings) -> ModelClient:
             api_key=api_key.get_secret_value() if api_key is not None else None,
             timeout_s=settings.model_timeout_s,
         )
+    if problem := missing_model(settings.model_path):
+        return MissingModel(problem)  # no torch import just to learn there is nothing to load
     # Imported here so that choosing a remote server never loads torch/transformers.
     from muse.core.llm.engine import LocalEngine
 

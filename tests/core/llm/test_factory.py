@@ -11,7 +11,7 @@ import pytest
 
 from muse.core.config import Settings
 from muse.core.llm import factory
-from muse.core.llm.client import ChatMessage, ChatRequest, SamplingParams
+from muse.core.llm.client import ChatMessage, ChatRequest, ModelNotInstalled, SamplingParams
 from muse.core.llm.openai_client import OpenAIClient
 
 
@@ -63,3 +63,24 @@ def test_importing_the_factory_does_not_import_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_no_model_on_disk_is_found_without_importing_torch(tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from muse.core.config import Settings; "
+        "from muse.core.llm.factory import make_model_client; "
+        "c = make_model_client(Settings(_env_file=None, MUSE_MODEL_PATH=Path(sys.argv[1]))); "
+        "print(type(c).__name__, 'torch' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["MissingModel", "False"], result.stderr
+
+
+async def test_no_model_on_disk_answers_with_the_how_to(tmp_path: Path) -> None:
+    client = factory.make_model_client(settings(model_path=tmp_path))
+    with pytest.raises(ModelNotInstalled, match="muse train all"):
+        await client.start()
+    with pytest.raises(ModelNotInstalled):
+        await client.complete(ChatRequest((ChatMessage("user", "你好"),)))
