@@ -28,7 +28,7 @@ from muse.core.prompt import build_prompt
 from muse.core.skills.base import Lang, Skill
 from muse.core.skills.registry import get_skill
 from muse.core.texts import text
-from muse.core.tokens import estimate_tokens
+from muse.core.tokens import MESSAGE_OVERHEAD, estimate_tokens
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +129,11 @@ class Assistant:
         """Run `skill` on `content` in `conversation`, storing both turns or the failure."""
         yield Started(skill.name)
         async with self._locks.hold(f"conversation:{conversation.id}"):
-            history = await self._store.turns(conversation.id)
-            prompt = build_prompt(
-                skill.system_prompt(lang), history, content, self._settings.history_tokens
-            )
+            # No more turns can fit the budget than this (each costs at least the framing), so
+            # long conversations are not read whole on every turn.
+            budget = self._settings.history_tokens
+            history = await self._store.turns(conversation.id, budget // MESSAGE_OVERHEAD + 1)
+            prompt = build_prompt(skill.system_prompt(lang), history, content, budget)
             turn_id = await self._store.add_user_turn(
                 conversation.id,
                 msg.user_id,

@@ -130,15 +130,28 @@ class SqlHistoryStore:
             return None
         return RepliedMessage(reply.conversation_id, reply.skill, request)
 
-    async def turns(self, conversation_id: int) -> list[Turn]:
-        """Completed turns only: failed or pending user turns are never returned."""
+    async def turns(self, conversation_id: int, limit: int | None = None) -> list[Turn]:
+        """Completed turns only (the newest `limit` when given), oldest first."""
         async with self._session() as session:
-            rows = await session.scalars(
-                select(Message)
-                .where(Message.conversation_id == conversation_id, Message.status == Status.OK)
-                .order_by(Message.id)
-            )
-            return [Turn(m.id, cast(Role, m.role), m.content, m.token_count, m.skill) for m in rows]
+            # Plain columns, not ORM objects: this runs on every turn.
+            rows = (
+                await session.execute(
+                    select(
+                        Message.id,
+                        Message.role,
+                        Message.content,
+                        Message.token_count,
+                        Message.skill,
+                    )
+                    .where(Message.conversation_id == conversation_id, Message.status == Status.OK)
+                    .order_by(Message.id.desc())
+                    .limit(limit)
+                )
+            ).all()
+        return [
+            Turn(r.id, cast(Role, r.role), r.content, r.token_count, r.skill)
+            for r in reversed(rows)
+        ]
 
     async def add_user_turn(
         self,

@@ -90,8 +90,9 @@ class HistoryStore(Protocol):
         """The assistant message `message_id` (from `Done.message_id`), or None if gone."""
         ...
 
-    async def turns(self, conversation_id: int) -> list[Turn]:
-        """Completed turns only: failed or pending user turns are never returned."""
+    async def turns(self, conversation_id: int, limit: int | None = None) -> list[Turn]:
+        """Completed turns, oldest first; the newest `limit` when given. Failed or pending
+        user turns are never returned."""
         ...
 
     async def add_user_turn(
