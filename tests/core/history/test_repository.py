@@ -241,7 +241,7 @@ async def test_close_pending_after_a_crash(database_url: str) -> None:
 
 async def test_turns_limit_returns_the_newest_oldest_first(store: SqlHistoryStore) -> None:
     conversation = await store.open_conversation(DM, IDLE)
-    for text in ("一", "二", "三"):
-        await _turn(store, conversation.id, "alice", text)
+    for word in ("一", "二", "三"):
+        await _turn(store, conversation.id, "alice", word)
     newest = await store.turns(conversation.id, limit=3)
     assert [t.content for t in newest] == ["re: 二", "三", "re: 三"]
