@@ -16,14 +16,23 @@ from datetime import timedelta
 
 from muse.core.adlaw import AdLawLinter
 from muse.core.analysis import analyze, render_analysis
-from muse.core.commands import help_text, parse, usage
+from muse.core.commands import Command, help_text, parse, usage
 from muse.core.config import Settings
 from muse.core.generation import SkillRun
 from muse.core.history.store import Conversation, ConversationKey, HistoryStore
 from muse.core.language import detect_language
 from muse.core.llm.client import ModelClient, ModelError
 from muse.core.locks import KeyedLocks
-from muse.core.messages import Done, Error, Incoming, Kind, ReplyEvent, Started, Variant
+from muse.core.messages import (
+    Action,
+    Done,
+    Error,
+    Incoming,
+    Kind,
+    ReplyEvent,
+    Started,
+    Variant,
+)
 from muse.core.prompt import build_prompt
 from muse.core.skills.base import Lang, Skill
 from muse.core.skills.registry import get_skill
@@ -33,7 +42,7 @@ from muse.core.tokens import MESSAGE_OVERHEAD, estimate_tokens
 log = logging.getLogger(__name__)
 
 # Commands answered without the model, each as a skill name for Started/Done.
-_LOCAL = {"help", "start", "unknown", "reset", "forget", "analyze"}
+_LOCAL = {"help", "unknown", "reset", "forget", "analyze"}
 
 
 class Assistant:
@@ -52,8 +61,7 @@ class Assistant:
         """Answer `msg`; yields nothing at all when its event id was already answered."""
         lang = detect_language(msg.text, msg.language)
         if msg.event_id and not await self._store.claim_event(msg.platform, msg.event_id):
-            log.info("duplicate event ignored", extra={"platform": msg.platform})
-            return
+            return  # already answered (the store logs the duplicate)
         if len(msg.text) > self._settings.max_input_chars:
             yield Error(
                 text("too_long", lang, length=len(msg.text), limit=self._settings.max_input_chars),
@@ -74,6 +82,8 @@ class Assistant:
                 yield event
             return
         command = parse(msg.text)
+        if command.name == "chat" and not command.argument.strip():
+            command = Command("help")  # a bare @mention or an empty message: say what Muse does
         if command.name in _LOCAL or command.missing_argument:
             yield Started(command.name)
             reply = await self._local(command.name, command.argument, msg, lang)
@@ -90,7 +100,7 @@ class Assistant:
 
     async def _local(self, name: str, argument: str, msg: Incoming, lang: Lang) -> str:
         """Replies that need no model: usage lines, help, reset, forget and analysis."""
-        if name in ("help", "start"):
+        if name == "help":
             return help_text(lang)
         if name == "unknown":
             return text("unknown_command", lang, command=argument)
@@ -116,7 +126,7 @@ class Assistant:
         lang = detect_language(target.request, msg.language)
         skill = get_skill(target.skill)
         content = (
-            target.request if msg.action == "regenerate" else skill.follow_up(msg.action, lang)
+            target.request if msg.action is Action.REGENERATE else skill.follow_up(msg.action, lang)
         )
         # The notice about trimmed history belongs to plain turns; buttons never repeat it.
         conversation = Conversation(target.conversation_id, trim_notice_sent=True)

@@ -1,7 +1,9 @@
 """The contract between platform adapters and the core.
 
 An adapter turns a platform event into an `Incoming` and renders the `ReplyEvent`s the core
-yields: `Started` → `TextDelta`* → `Done` | `Error`. Adapters never see prompts or the model.
+yields: `Started` → `TextDelta`* → `Done` | `Error`, or a lone `Error` when the request is
+refused before any work (too long, a button under a deleted reply), or nothing at all for an
+event id already answered. Adapters never see prompts or the model.
 """
 
 from __future__ import annotations

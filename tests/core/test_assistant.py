@@ -247,3 +247,20 @@ async def test_mentions_share_the_thread_and_commands_are_per_user(core, model) 
     await send(core, "/brainstorm 秋季新品", user="alice", kind=Kind.COMMAND)
     await send(core, "/brainstorm 冬季新品", user="bob", kind=Kind.COMMAND)
     assert "秋季新品" not in prompt_texts(model.requests[-1])
+
+
+async def test_message_content_never_reaches_info_logs(core, model, caplog) -> None:
+    caplog.set_level("INFO")
+    await send(core, "/ad 秘密新品代号青鸟", event_id="E-log")
+    await send(core, "/ad 秘密新品代号青鸟", event_id="E-log")
+    model.fail = ModelUnavailable("down")
+    await send(core, "青鸟的第二版")
+    assert caplog.records
+    for record in caplog.records:
+        assert "青鸟" not in record.getMessage() and "青鸟" not in str(vars(record))
+
+
+async def test_empty_message_gets_help_not_a_model_call(core, model) -> None:
+    done = done_of(await send(core, "   "))
+    assert done.skill == "help" and "/ad" in done.text
+    assert model.requests == []
