@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 # Commands answered without the model, each as a skill name for Started/Done.
 _LOCAL = {"help", "unknown", "reset", "forget", "analyze"}
+# Buttons that are votes, stored as feedback on the reply.
+_VOTES = {Action.LIKE: 1, Action.DISLIKE: -1}
 
 
 class Assistant:
@@ -119,6 +121,20 @@ class Assistant:
         """A button under an earlier reply: regenerate it or rework it in its conversation."""
         if msg.action is None or msg.target_message_id is None:
             raise ValueError("an action needs `action` and `target_message_id`")
+        if msg.action in _VOTES:
+            stored = await self._store.add_feedback(
+                msg.target_message_id,
+                msg.platform,
+                msg.workspace_id,
+                msg.user_id,
+                _VOTES[msg.action],
+            )
+            if not stored:
+                yield Error(text("target_gone", lang), "target_gone", lang)
+                return
+            yield Started("feedback")
+            yield Done(text(f"feedback_{msg.action}", lang), "feedback", language=lang)
+            return
         target = await self._store.replied_message(msg.target_message_id)
         if target is None:
             yield Error(text("target_gone", lang), "target_gone", lang)

@@ -28,6 +28,8 @@ class Action(StrEnum):
     SHORTER = "shorter"
     LONGER = "longer"
     TONE = "tone"
+    LIKE = "like"  # 👍: stored as feedback, no model call
+    DISLIKE = "dislike"  # 👎: stored as feedback, no model call
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,14 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "zh": "已删除你在 Muse 的全部记录（{rows} 条）。",
         "en": "Everything Muse stored about you has been deleted ({rows} records).",
     },
+    "feedback_like": {
+        "zh": "谢谢！已记下你喜欢这一版。",
+        "en": "Thanks! Noted that you like this one.",
+    },
+    "feedback_dislike": {
+        "zh": "谢谢反馈！可以点「重新生成」，或直接告诉我哪里需要改。",
+        "en": "Thanks for the feedback! Tap Regenerate, or tell me what to change.",
+    },
     "history_trimmed": {
         "zh": "（对话较长，较早的内容已不在本次参考范围内。发送 /reset 可开始新对话。）",
         "en": "(This conversation is long, so older messages are no longer taken into account. "

@@ -264,3 +264,30 @@ async def test_empty_message_gets_help_not_a_model_call(core, model) -> None:
     done = done_of(await send(core, "   "))
     assert done.skill == "help" and "/ad" in done.text
     assert model.requests == []
+
+
+async def test_votes_are_stored_once_per_person_and_forgotten(core, model, settings) -> None:
+    from sqlalchemy import select
+
+    from muse.core.history.db import Database
+    from muse.core.history.models import Feedback
+
+    first = done_of(await send(core, "/ad 新款风衣"))
+    vote = {"kind": Kind.ACTION, "target_message_id": first.message_id}
+    like = done_of(await send(core, "", action=Action.LIKE, **vote))
+    assert like.skill == "feedback" and "谢谢" in like.text
+    done_of(await send(core, "", action=Action.DISLIKE, **vote))
+    done_of(await send(core, "", user="u2", action=Action.LIKE, **vote))
+    assert len(model.requests) == 1  # votes never call the model
+
+    async def votes() -> list[tuple[str, int]]:
+        async with Database(settings.database_url) as db, db.sessionmaker() as session:
+            rows = await session.execute(select(Feedback.user_id, Feedback.value))
+            return sorted((r.user_id, r.value) for r in rows)
+
+    assert await votes() == [("u1", -1), ("u2", 1)]
+    await send(core, "/forget", user="u2")
+    assert await votes() == [("u1", -1)]
+    await send(core, "/forget")
+    (error,) = await send(core, "", action=Action.LIKE, **vote)
+    assert isinstance(error, Error) and error.code == "target_gone"

@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from muse.core.history import store
 from muse.core.history.db import Database
-from muse.core.history.models import Conversation, Message, ProcessedEvent, Status, utcnow
+from muse.core.history.models import (
+    Conversation,
+    Feedback,
+    Message,
+    ProcessedEvent,
+    Status,
+    utcnow,
+)
 from muse.core.history.store import ConversationKey, RepliedMessage, Scope, Turn
 from muse.core.llm.client import Role
 
@@ -291,9 +298,53 @@ class SqlHistoryStore:
             conversations = await session.execute(
                 delete(Conversation).where(owned).execution_options(**NO_SYNC)
             )
-        deleted = messages.rowcount + conversations.rowcount
+            votes = await session.execute(
+                delete(Feedback)
+                .where(
+                    Feedback.platform == platform,
+                    Feedback.workspace_id == workspace_id,
+                    Feedback.user_id == user_id,
+                )
+                .execution_options(**NO_SYNC)
+            )
+        deleted = messages.rowcount + conversations.rowcount + votes.rowcount
         log.info("forgot a user on %s: %d rows deleted", platform, deleted)
         return deleted
+
+    async def add_feedback(
+        self, message_id: int, platform: str, workspace_id: str, user_id: str, value: int
+    ) -> bool:
+        """Record a vote on a reply (replacing the person's earlier one); False if it is gone."""
+        now = utcnow()
+        voter = (
+            Feedback.message_id == message_id,
+            Feedback.platform == platform,
+            Feedback.workspace_id == workspace_id,
+            Feedback.user_id == user_id,
+        )
+        try:
+            async with self._session() as session, session.begin():
+                changed = await session.execute(
+                    update(Feedback)
+                    .where(*voter)
+                    .values(value=value, created_at=now)
+                    .execution_options(**NO_SYNC)
+                )
+                if not changed.rowcount:
+                    await session.execute(
+                        insert(Feedback).values(
+                            message_id=message_id,
+                            platform=platform,
+                            workspace_id=workspace_id,
+                            user_id=user_id,
+                            value=value,
+                            created_at=now,
+                        )
+                    )
+        except IntegrityError:
+            # The foreign key failed: the reply was deleted (`forget`) before the vote.
+            return False
+        return True
 
     async def close_pending(self) -> int:
         """At start: mark turns left pending by a crash as failed; returns how many."""

@@ -129,6 +129,13 @@ class HistoryStore(Protocol):
         """Delete every row of this user in every conversation; returns rows deleted."""
         ...
 
+    async def add_feedback(
+        self, message_id: int, platform: str, workspace_id: str, user_id: str, value: int
+    ) -> bool:
+        """Store a 👍 (+1) / 👎 (-1) on a reply, replacing the person's earlier vote on it;
+        False when the reply no longer exists."""
+        ...
+
     async def close_pending(self) -> int:
         """At start: mark turns left pending by a crash as failed; returns how many."""
         ...

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, inspect
 from muse.core.history.db import Database, create_engine, downgrade, upgrade
 from muse.core.history.models import Base
 
-TABLES = {"alembic_version", "conversations", "messages", "processed_events"}
+TABLES = {"alembic_version", "conversations", "messages", "processed_events", "feedback"}
 
 
 def _diff_and_tables(connection: Connection) -> tuple[list[Any], set[str]]:
