@@ -1,4 +1,4 @@
-"""The `muse` command line: `chat`, `ask` and `db upgrade` (more front ends join here)."""
+"""The front ends' commands: `chat`, `ask`, `run` and `db`; `muse.cli` adds `train`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from muse.core.history.db import downgrade, upgrade
 from muse.core.log import configure_logging
 from muse.core.service import MuseCore
 
+from .runner import configured_adapters, run_adapters
 from .terminal.ask import collect_reply, result_json
 from .terminal.chat import run_chat
 from .terminal.incoming import default_user, terminal_incoming
@@ -91,6 +92,22 @@ def ask(
     raise typer.Exit(asyncio.run(main()))
 
 
+@app.command()
+def run() -> None:
+    """Run the Slack and/or Telegram bots, whichever has tokens set."""
+    settings = load_settings()
+    factories = configured_adapters(settings)
+    if not factories:
+        typer.echo(
+            "Nothing to run: set SLACK_BOT_TOKEN and/or TELEGRAM_BOT_TOKEN (see the README's "
+            "Slack and Telegram sections).\n没有可启动的机器人：请先设置 SLACK_BOT_TOKEN 和/或 "
+            "TELEGRAM_BOT_TOKEN（见 README）。",
+            err=True,
+        )
+        raise typer.Exit(2)
+    asyncio.run(run_adapters(settings, factories))
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
@@ -109,7 +126,3 @@ def db_downgrade(
     settings = load_settings()
     asyncio.run(downgrade(settings.database_url, revision))
     typer.echo(f"Database is at {revision}.")
-
-
-if __name__ == "__main__":
-    app()

@@ -19,7 +19,7 @@ from muse.core.history.models import Message
 from muse.core.service import MuseCore
 from tests.fake_openai import fake_openai_server
 
-MUSE = [sys.executable, "-m", "muse.bots.cli"]
+MUSE = [sys.executable, "-m", "muse"]
 
 
 def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
