@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import select
@@ -18,36 +15,7 @@ from muse.core.history.db import Database
 from muse.core.history.models import Message
 from muse.core.service import MuseCore
 from tests.fake_openai import fake_openai_server
-
-MUSE = [sys.executable, "-m", "muse"]
-
-
-def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """A child environment on a temp database; no model unless `extra` says which."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("MUSE_", "SLACK_", "TELEGRAM_"))
-    }
-    env["MUSE_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'muse.db'}"
-    env["MUSE_MODEL_PATH"] = str(tmp_path / "no-model")
-    return env | extra
-
-
-async def muse(
-    env: Mapping[str, str], *args: str, stdin: str = "", cwd: Path | None = None
-) -> tuple[int, str, str]:
-    """Run `muse ARGS…`; returns exit code, stdout and stderr."""
-    proc = await asyncio.create_subprocess_exec(
-        *MUSE,
-        *args,
-        env=dict(env),
-        cwd=cwd,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), timeout=120)
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
+from tests.muse_process import MUSE, environment, muse
 
 
 async def test_ask_writes_three_ad_variants_and_keeps_history(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from muse.bots.runner import configured_adapters, run_adapters
 from muse.core.config import Settings
 from muse.core.service import MuseCore
-from tests.bots.test_cli import environment, muse
+from tests.muse_process import environment, muse
 
 
 async def test_adapters_share_one_core_and_stop_in_reverse(tmp_path: Path) -> None:
