@@ -15,7 +15,7 @@ from muse.core.history.db import downgrade, upgrade
 from muse.core.log import configure_logging
 from muse.core.service import MuseCore
 
-from .runner import configured_adapters, run_adapters
+from .runner import AdapterConfigError, configured_adapters, run_adapters
 from .terminal.ask import collect_reply, result_json
 from .terminal.chat import run_chat
 from .terminal.incoming import default_user, terminal_incoming
@@ -105,7 +105,11 @@ def run() -> None:
             err=True,
         )
         raise typer.Exit(2)
-    asyncio.run(run_adapters(settings, factories))
+    try:
+        asyncio.run(run_adapters(settings, factories))
+    except AdapterConfigError as exc:
+        typer.echo(f"Muse configuration error / 配置有误: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 @db_app.command("upgrade")

@@ -40,6 +40,10 @@ class NothingToRun(Exception):
     """No platform has credentials."""
 
 
+class AdapterConfigError(Exception):
+    """An adapter's settings cannot work; the message says what to set."""
+
+
 def configured_adapters(settings: Settings) -> list[AdapterFactory]:
     """Factories of the adapters whose tokens are set (imported only when needed)."""
     factories: list[AdapterFactory] = []

@@ -44,3 +44,39 @@ async def test_a_failed_intermediate_edit_does_not_stop_the_final_one() -> None:
     await asyncio.sleep(0.01)
     await live.finish("final")
     assert shown == ["final"]
+
+
+async def test_the_final_text_lands_after_an_edit_already_in_flight() -> None:
+    shown: list[str] = []
+    release = asyncio.Event()
+
+    async def edit(text: str) -> None:
+        if text == "draft":
+            await release.wait()  # a slow intermediate edit, still on its way
+        shown.append(text)
+
+    live = LiveMessage(edit, interval=0.0)
+    live.update("draft")
+    await asyncio.sleep(0.01)
+    finishing = asyncio.create_task(live.finish("final"))
+    await asyncio.sleep(0.01)
+    assert shown == []  # finish waits for the edit in flight
+    release.set()
+    await finishing
+    assert shown == ["draft", "final"]
+
+
+async def test_settle_drops_a_scheduled_edit_so_the_caller_can_write_the_final_state() -> None:
+    shown: list[str] = []
+
+    async def edit(text: str) -> None:
+        shown.append(text)
+
+    live = LiveMessage(edit, interval=10.0)
+    live.update("first")
+    await asyncio.sleep(0.01)
+    live.update("second")  # waits ~10 s for its turn
+    await live.settle()
+    assert shown == ["first"]
+    await asyncio.sleep(0.01)
+    assert shown == ["first"]
