@@ -70,3 +70,6 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, alias="MUSE_TELEGRAM_WEBHOOK_SECRET"
     )
+    # Address and port the webhook server listens on (behind the HTTPS proxy the URL points to).
+    telegram_webhook_listen: str = Field(default="0.0.0.0", alias="MUSE_TELEGRAM_WEBHOOK_LISTEN")
+    telegram_webhook_port: int = Field(default=8443, alias="MUSE_TELEGRAM_WEBHOOK_PORT")

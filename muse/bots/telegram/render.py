@@ -1,0 +1,124 @@
+"""Reply events as Telegram messages: HTML pieces within the length limit, and the keyboard.
+
+Bot API, "Formatting options / HTML style": every <, > and & that is not part of a tag or an
+entity must be written as an entity. Muse's only markup is <i> around its own remarks, so all
+other text, and every model text, goes through `escape`. sendMessage takes "1-4096 characters
+after entities parsing", counted in UTF-16 code units, so splitting measures the visible text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import CallbackQueryLimit, MessageLimit
+
+from muse.bots.textsplit import split_text, utf16_length
+from muse.core.messages import Action, Done
+from muse.core.skills.base import Lang
+
+from . import callbackdata
+from .texts import BUTTONS, text
+
+LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+_NOTE_GAP = "\n\n"
+_OWN_TAGS = re.compile(r"</?i>")
+_ROWS = (
+    (Action.REGENERATE, Action.SHORTER, Action.LONGER),
+    (Action.TONE, Action.LIKE, Action.DISLIKE),
+)
+
+
+def escape(raw: str) -> str:
+    """`raw` safe for HTML parse mode (Telegram needs only &, < and > escaped)."""
+    return html.escape(raw, quote=False)
+
+
+def plain_text(marked: str) -> str:
+    """The words of a message built here, without markup: what to resend when Telegram rejects
+    the HTML. Every "<" of other text was escaped, so the only tags are Muse's own <i>."""
+    return html.unescape(_OWN_TAGS.sub("", marked))
+
+
+def with_note(body: str, note: str) -> str:
+    """`body`, then `note` in small print (italics) after a blank line."""
+    if not body:
+        return f"<i>{escape(note)}</i>"
+    return f"{escape(body)}{_NOTE_GAP}<i>{escape(note)}</i>"
+
+
+def done_pieces(done: Done) -> list[str]:
+    """The final reply as messages of ≤ 4,096 UTF-16 units, cut at paragraphs or sentences,
+    with the notices in small print at the end."""
+    parts = _attach_blanks(split_text(done.text, LIMIT, utf16_length))
+    pieces = [escape(p) for p in parts]
+    note = "\n".join(done.notices)
+    if not note:
+        return pieces
+    if parts and utf16_length(parts[-1] + _NOTE_GAP + note) <= LIMIT:
+        pieces[-1] = with_note(parts[-1], note)
+    else:
+        pieces.extend(with_note("", p) for p in split_text(note, LIMIT, utf16_length))
+    return pieces
+
+
+def _attach_blanks(parts: list[str]) -> list[str]:
+    """Telegram refuses a message of only whitespace: such a piece (a paragraph break left
+    between two cuts) joins the piece before it, or is dropped when that one is full — Telegram
+    trims whitespace at the ends of a message anyway."""
+    kept: list[str] = []
+    for part in parts:
+        if part.strip():
+            kept.append(part)
+        elif kept and utf16_length(kept[-1] + part) <= LIMIT:
+            kept[-1] += part
+    return kept
+
+
+def _head(raw: str, note: str) -> str:
+    """As much of the start of `raw` as fits in one message together with `note`."""
+    budget = LIMIT - utf16_length(_NOTE_GAP + note)
+    return split_text(raw, budget, utf16_length)[0] if raw else ""
+
+
+def preview(so_far: str, lang: Lang) -> str:
+    """A reply still being written: its beginning (one message's worth) and "✍️ Writing…"."""
+    note = text("writing", lang)
+    return with_note(_head(so_far, note), note)
+
+
+def interrupted(so_far: str, lang: Lang) -> str:
+    """What was written of a reply that stopped half-way, marked as interrupted."""
+    note = text("interrupted", lang)
+    return with_note(_head(so_far, note), note)
+
+
+def keyboard(target_message_id: int, lang: Lang) -> InlineKeyboardMarkup:
+    """Regenerate / Shorter / Longer / Other tone / 👍 / 👎 under the reply `target_message_id`."""
+    labels = BUTTONS[lang]
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    labels[action], callback_data=callbackdata.encode(action, target_message_id)
+                )
+                for action in row
+            ]
+            for row in _ROWS
+        ]
+    )
+
+
+def reply_markup(done: Done) -> InlineKeyboardMarkup | None:
+    """The keyboard under a final reply: only replies with variants that were stored have one
+    (a press must find the reply again); help, usage lines and analyses have none."""
+    if not done.variants or done.message_id is None:
+        return None
+    return keyboard(done.message_id, done.language)
+
+
+def toast(raw: str) -> str:
+    """`raw` shortened to what answerCallbackQuery shows (0-200 characters)."""
+    limit = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
+    return raw if len(raw) <= limit else raw[: limit - 1] + "…"

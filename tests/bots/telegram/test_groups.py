@@ -1,0 +1,63 @@
+"""Groups end to end: every command form, other bots' commands, mentions and reply chains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from muse.bots.telegram.adapter import TelegramAdapter
+from tests.bots.telegram.fake_bot_api import FakeBotApi
+from tests.bots.telegram.updates import BOB, GROUP, XIAOHONG, finished, say
+from tests.fake_model import FakeModel, last_user
+
+
+def replies_to(message: dict[str, Any]) -> int:
+    return message["reply_to_message"]["message_id"]
+
+
+async def test_every_command_form_for_muse_is_answered_and_others_are_not(
+    api: FakeBotApi, bot: TelegramAdapter, model: FakeModel
+) -> None:
+    addressed = await say(api, GROUP, XIAOHONG, "/ad@MuseTestBot 新款服装")
+    bare = await say(api, GROUP, BOB, "/tagline 新款服装")
+    await say(api, GROUP, BOB, "/ad@OtherBot 新款服装")
+    await say(api, GROUP, BOB, "/weather 北京")
+    await say(api, GROUP, XIAOHONG, "今天下午开会吗？")
+    await say(api, GROUP, BOB, "@SomeoneElse 你来写")
+    await api.wait_for(lambda: finished(api, GROUP, 2))
+    await bot.stop()  # waits for every update in flight: nothing else can still arrive
+
+    answers = api.bot_messages(GROUP)
+    assert len(answers) == 2 and len(model.requests) == 2
+    by_request = {replies_to(m): m["text"] for m in answers}
+    assert by_request.keys() == {
+        addressed["message"]["message_id"],
+        bare["message"]["message_id"],
+    }
+    assert by_request[addressed["message"]["message_id"]].startswith("方案 1")
+
+
+async def test_a_reply_chain_to_muse_is_one_conversation(
+    api: FakeBotApi, bot: TelegramAdapter, model: FakeModel
+) -> None:
+    await say(api, GROUP, XIAOHONG, "@MuseTestBot 给山野咖啡想几条广告语")
+    await api.wait_for(lambda: finished(api, GROUP, 1))
+    muse_first = api.bot_messages(GROUP)[-1]
+    bob = await say(api, GROUP, BOB, "再活泼一点", reply_to=muse_first)
+    await api.wait_for(lambda: finished(api, GROUP, 2))
+    # A reply to a person in the chain that mentions Muse stays in the chain too.
+    await say(api, GROUP, XIAOHONG, "@MuseTestBot 再来三条", reply_to=bob["message"])
+    await api.wait_for(lambda: finished(api, GROUP, 3))
+    await say(api, GROUP, XIAOHONG, "@MuseTestBot 换个话题：中秋会员活动")
+    await api.wait_for(lambda: finished(api, GROUP, 4))
+
+    first, second, third, fresh = (
+        [(m.role, m.content) for m in request.messages] for request in model.requests
+    )
+    assert first[-1] == ("user", "给山野咖啡想几条广告语")
+    assert second[1:] == [*first[1:], ("assistant", muse_first["text"]), ("user", "再活泼一点")]
+    assert third[-1] == ("user", "再来三条") and ("user", "再活泼一点") in third
+    assert [role for role, _ in fresh] == ["system", "user"]  # a new mention starts a new chain
+    assert last_user(model.requests[-1]) == "换个话题：中秋会员活动"
+    # Muse answers in the chain: each reply quotes the message it answers.
+    answers = api.bot_messages(GROUP)
+    assert replies_to(answers[1]) == bob["message"]["message_id"]
