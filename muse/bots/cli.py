@@ -1,9 +1,15 @@
-"""The front ends' commands: `chat`, `ask`, `run` and `db`; `muse.cli` adds `train`."""
+"""The front ends' commands: `chat`, `ask`, `run`, `serve-model` and `db`.
+
+`muse.cli` adds `train`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +18,8 @@ from rich.console import Console
 
 from muse.core.config import Settings
 from muse.core.history.db import downgrade, upgrade
+from muse.core.llm.engine.config import DTYPES, SERVER_ENGINE
+from muse.core.llm.missing import missing_model
 from muse.core.log import configure_logging
 from muse.core.service import MuseCore
 
@@ -110,6 +118,59 @@ def run() -> None:
     except AdapterConfigError as exc:
         typer.echo(f"Muse configuration error / 配置有误: {exc}", err=True)
         raise typer.Exit(2) from exc
+
+
+@app.command("serve-model")
+def serve_model(
+    model: Annotated[
+        Path | None, typer.Option(help="Hugging Face model directory (default: MUSE_MODEL_PATH).")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    name: Annotated[
+        str | None, typer.Option(help="Model id to report (default: the directory's name).")
+    ] = None,
+    max_num_seqs: Annotated[
+        int, typer.Option(help="Sequences decoded together.")
+    ] = SERVER_ENGINE.max_num_seqs,
+    max_model_len: Annotated[
+        int, typer.Option(help="Longest prompt + completion.")
+    ] = SERVER_ENGINE.max_model_len,
+    max_queue: Annotated[
+        int, typer.Option(help="Waiting requests before 503.")
+    ] = SERVER_ENGINE.max_queue,
+    request_timeout: Annotated[
+        float, typer.Option(help="Seconds per request.")
+    ] = SERVER_ENGINE.request_timeout_s,
+    device: Annotated[str | None, typer.Option(help="cuda, cpu, … (default: CUDA if any).")] = None,
+    dtype: Annotated[str, typer.Option(help=f"Weights' dtype: {', '.join(DTYPES)}.")] = "auto",
+    eager: Annotated[bool, typer.Option(help="No CUDA graphs for decode steps.")] = False,
+) -> None:
+    """Serve a model over an OpenAI-compatible API with continuous batching."""
+    settings = load_settings("INFO")
+    if dtype not in DTYPES:
+        choices = ", ".join(DTYPES)
+        typer.echo(f"--dtype must be one of: {choices}. / --dtype 只能是：{choices}。", err=True)
+        raise typer.Exit(2)
+    path = model or settings.model_path
+    if problem := missing_model(path):
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(2)
+    # Imported here: only this command needs aiohttp's server and the engine's torch.
+    from muse.core.llm.server.app import serve
+
+    config = replace(
+        SERVER_ENGINE,
+        max_num_seqs=max_num_seqs,
+        max_model_len=max_model_len,
+        max_queue=max_queue,
+        request_timeout_s=request_timeout,
+        device=device,
+        dtype=dtype,
+        cuda_graphs=not eager,
+    )
+    announce = functools.partial(typer.echo, err=True)
+    asyncio.run(serve(path, host, port, name or path.resolve().name, config, announce))
 
 
 @db_app.command("upgrade")

@@ -1,0 +1,1 @@
+"""The OpenAI-compatible model server (`muse serve-model`) over the continuous-batching engine."""
