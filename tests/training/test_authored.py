@@ -1,0 +1,170 @@
+"""The authored creative data: volume, coverage, language mix, ad-law lint and skill structure."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from muse.core.adlaw import default_linter
+from muse.core.language import detect_language
+from muse.core.skills.registry import get_skill
+from muse.core.skills.tagline import fits
+from muse.training.authored import (
+    TASKS,
+    AuthoredDataError,
+    Example,
+    load_examples,
+    parse_file,
+    parse_record,
+)
+from muse.training.lexicons import load_lexicons
+
+EXAMPLES = load_examples()
+_AD = """\
+- task: ad
+  category: 服装
+  brief: 新款风衣
+  outputs:
+    - "轻一点出门\\n风衣很轻。"
+    - "秋天见\\n挡住秋风。"
+    - "风来了\\n你不用躲。"
+"""
+
+
+def test_volume_and_coverage() -> None:
+    assert len(EXAMPLES) >= 1000
+    assert len({e.category for e in EXAMPLES}) >= 60
+    assert {e.task for e in EXAMPLES} == set(TASKS)
+    per_task_lang = Counter((e.task, e.lang) for e in EXAMPLES)
+    assert all(per_task_lang[(task, lang)] > 0 for task in TASKS for lang in ("zh", "en"))
+
+
+def test_about_four_fifths_chinese() -> None:
+    share = sum(e.lang == "zh" for e in EXAMPLES) / len(EXAMPLES)
+    assert 0.75 <= share <= 0.85
+
+
+def test_follow_ups_are_there() -> None:
+    with_follow_ups = [e for e in EXAMPLES if e.follow_ups]
+    assert len(with_follow_ups) >= 150
+    assert {e.task for e in with_follow_ups} == set(TASKS)
+
+
+def test_no_ad_law_terms_anywhere() -> None:
+    linter = default_linter()
+    flagged = [
+        (e.category, text)
+        for e in EXAMPLES
+        for text in (
+            e.brief,
+            e.output,
+            *(t for f in e.follow_ups for t in (f.instruction, f.output)),
+        )
+        if linter.find(text)
+    ]
+    assert not flagged
+
+
+def test_the_core_detects_the_language_of_every_brief() -> None:
+    assert [e.brief for e in EXAMPLES if detect_language(e.brief) != e.lang] == []
+
+
+@pytest.mark.parametrize("task", ["ad", "tagline", "brainstorm", "script", "chat"])
+def test_outputs_keep_their_shape_through_the_skills_split(task: str) -> None:
+    skill = get_skill(task)
+    for e in (e for e in EXAMPLES if e.task == task):
+        variants = skill.split(e.output, e.lang)  # type: ignore[arg-type]
+        if task == "ad":
+            assert variants == [e.output] and len(e.output.split("\n")) == 2, e.output
+        elif task == "tagline":
+            assert len(variants) == 5 and all(fits(v, e.lang) for v in variants), e.output  # type: ignore[arg-type]
+        elif task == "brainstorm":
+            assert len(variants) == 8, e.output
+        elif task == "script":
+            assert 3 <= len(variants) <= 5, e.output
+        else:
+            assert variants == [e.output]
+
+
+def test_ad_records_give_three_variants_per_brief() -> None:
+    per_brief = Counter((e.lang, e.category, e.brief) for e in EXAMPLES if e.task == "ad")
+    assert all(n % get_skill("ad").n == 0 for n in per_brief.values())
+
+
+def test_no_output_is_written_twice() -> None:
+    outputs = [o for e in EXAMPLES for o in (e.output, *(f.output for f in e.follow_ups))]
+    assert len(outputs) == len(set(outputs))
+
+
+def test_every_category_has_a_lexicon_in_its_languages() -> None:
+    lexicons = load_lexicons()
+    used = {(e.category, e.lang) for e in EXAMPLES if e.task != "chat"}
+    assert sorted(used - set(lexicons.details)) == []
+
+
+def test_lexicons_pass_the_lint_and_keep_the_language() -> None:
+    lexicons = load_lexicons()
+    linter = default_linter()
+    entries = [
+        (lang, d.phrase) for (_, lang), details in lexicons.details.items() for d in details
+    ] + [(lang, d.phrase) for (_, lang), contexts in lexicons.contexts.items() for d in contexts]
+    assert [p for _, p in entries if linter.find(p)] == []
+    assert [p for lang, p in entries if detect_language(p) != lang] == []
+
+
+def test_a_valid_record_parses_into_three_ad_examples() -> None:
+    examples = parse_file("t.yaml", _AD)
+    assert [e.output for e in examples] == [
+        "轻一点出门\n风衣很轻。",
+        "秋天见\n挡住秋风。",
+        "风来了\n你不用躲。",
+    ]
+    assert examples[0] == Example("ad", "zh", "服装", "新款风衣", "轻一点出门\n风衣很轻。")
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"task": "poem", "category": "c", "brief": "新款", "output": "x"}, "task"),
+        ({"task": "chat", "category": "c", "brief": "hello there", "output": "x"}, "detects"),
+        ({"task": "chat", "category": "c", "brief": "新款", "output": "全网最低价"}, "lint"),
+        ({"task": "ad", "category": "c", "brief": "新款", "outputs": ["a\nb。"]}, "3 variants"),
+        ({"task": "tagline", "category": "c", "brief": "新款", "output": "一\n二\n三"}, "5 lines"),
+        ({"task": "ad", "category": "c", "brief": "新款", "output": "a"}, "outputs"),
+        (
+            {
+                "task": "chat",
+                "category": "c",
+                "brief": "新款",
+                "output": "好",
+                "follow_ups": [{"x": 1}],
+            },
+            "follow-up",
+        ),
+        (
+            {
+                "task": "tagline",
+                "category": "c",
+                "brief": "新款",
+                "output": "一\n二\n三\n四\n五",
+                "follow_ups": [{"button": "shorter", "output": "一"}],
+            },
+            "structure",
+        ),
+    ],
+)
+def test_invalid_records_say_why(record: dict[str, object], reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        parse_record(record)
+
+
+def test_errors_name_the_file_and_line() -> None:
+    text = _AD + "- task: chat\n  category: 服装\n  brief: 你好\n  output: 最好的选择\n"
+    with pytest.raises(AuthoredDataError, match=r"bad\.yaml line 8: .*最"):
+        parse_file("bad.yaml", text)
+
+
+def test_a_repeated_output_is_an_error() -> None:
+    with pytest.raises(AuthoredDataError, match=r"repeats t\.yaml line 1"):
+        parse_file("t.yaml", _AD + _AD.replace("新款风衣", "新款大衣"))
