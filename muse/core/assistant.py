@@ -18,10 +18,16 @@ from muse.core.adlaw import AdLawLinter
 from muse.core.analysis import analyze, render_analysis
 from muse.core.commands import Command, help_text, parse, usage
 from muse.core.config import Settings
-from muse.core.generation import SkillRun
+from muse.core.generation import EmptyReply, SkillRun
 from muse.core.history.store import Conversation, ConversationKey, HistoryStore
 from muse.core.language import detect_language
-from muse.core.llm.client import ModelClient, ModelError
+from muse.core.llm.client import (
+    ModelClient,
+    ModelError,
+    ModelNotInstalled,
+    ModelRequestRejected,
+    ModelUnavailable,
+)
 from muse.core.locks import KeyedLocks
 from muse.core.messages import (
     Action,
@@ -45,6 +51,19 @@ log = logging.getLogger(__name__)
 _LOCAL = {"help", "unknown", "reset", "forget", "analyze"}
 # Buttons that are votes, stored as feedback on the reply.
 _VOTES = {Action.LIKE: 1, Action.DISLIKE: -1}
+
+
+def _sentence_for(error: ModelError) -> str:
+    """The human sentence for a model failure, by its kind (engines have finer codes)."""
+    for kind, key in (
+        (ModelNotInstalled, "model_not_installed"),
+        (EmptyReply, "empty_reply"),
+        (ModelRequestRejected, "model_rejected"),
+        (ModelUnavailable, "model_unavailable"),
+    ):
+        if isinstance(error, kind):
+            return key
+    return "internal"
 
 
 class Assistant:
@@ -179,7 +198,7 @@ class Assistant:
             except ModelError as exc:
                 log.warning("generation failed", extra={"code": exc.code, "skill": skill.name})
                 await self._store.fail_turn(turn_id, exc.code)
-                yield Error(text(exc.code, lang), exc.code, lang)
+                yield Error(text(_sentence_for(exc), lang), exc.code, lang)
                 return
             except BaseException as exc:
                 # Cancelled, the adapter stopped listening, or a bug: never leave a half turn.

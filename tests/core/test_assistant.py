@@ -291,3 +291,14 @@ async def test_votes_are_stored_once_per_person_and_forgotten(core, model, setti
     await send(core, "/forget")
     (error,) = await send(core, "", action=Action.LIKE, **vote)
     assert isinstance(error, Error) and error.code == "target_gone"
+
+
+async def test_engine_specific_failures_get_the_sentence_of_their_kind(core, model) -> None:
+    from muse.core.llm.engine.errors import PromptTooLong, QueueFull
+
+    model.fail = QueueFull("every slot is busy")
+    (_, busy) = await send(core, "第一句")
+    assert isinstance(busy, Error) and busy.code == "queue_full" and "稍后再试" in busy.message
+    model.fail = PromptTooLong(5000, 1024)
+    (_, long) = await send(core, "第二句")
+    assert isinstance(long, Error) and "/reset" in long.message
