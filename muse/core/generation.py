@@ -17,6 +17,8 @@ from muse.core.skills.base import Lang, Skill
 
 log = logging.getLogger(__name__)
 
+REPLACEMENT_CHARACTER = "\ufffd"
+
 
 class EmptyReply(ModelError):
     """The model finished without any usable text."""
@@ -104,7 +106,9 @@ class SkillRun:
         """Split the completions into variants; lint them, regenerating a flagged one once."""
         texts: list[str] = []
         for completion in self._text.completions():
-            found = self._skill.split(completion, self._lang)
+            # A byte-level model can emit byte sequences that are not UTF-8; decoders show them
+            # as U+FFFD, which means nothing to a reader of the final copy.
+            found = self._skill.split(completion.replace(REPLACEMENT_CHARACTER, ""), self._lang)
             # With n > 1 each completion is asked to be exactly one variant.
             texts.extend(found[:1] if self._skill.n > 1 else found)
         if not texts:

@@ -302,3 +302,10 @@ async def test_engine_specific_failures_get_the_sentence_of_their_kind(core, mod
     model.fail = PromptTooLong(5000, 1024)
     (_, long) = await send(core, "第二句")
     assert isinstance(long, Error) and "/reset" in long.message
+
+
+async def test_undecodable_bytes_never_reach_the_final_copy(core, model) -> None:
+    model.reply = lambda request, index: "轻薄\ufffd风衣\n通勤\ufffd出游都合适。"
+    done = done_of(await send(core, "/ad 风衣"))
+    assert "\ufffd" not in done.text
+    assert all(v.text == "轻薄风衣\n通勤出游都合适。" for v in done.variants)
