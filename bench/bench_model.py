@@ -9,23 +9,19 @@ kernel-launch overhead.
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
-import torch
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' model builder
+from tests.tiny_model import build_random_chat_model
 
-CHATML_TEMPLATE = (
-    "{% for message in messages %}"
-    "{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}"
-    "{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
-)
 SIZES = {
     "small": {"width": 256, "layers": 6, "heads": 4, "kv_heads": 2, "vocab": 4096},
     "large": {"width": 1024, "layers": 16, "heads": 16, "kv_heads": 4, "vocab": 8192},
 }
-_WORDS = [
+
+
+_WORDS = (
     "autumn",
     "coffee",
     "jacket",
@@ -40,11 +36,12 @@ _WORDS = [
     "style",
     "daily",
     "go",
-]
+)
 
 
 def corpus(lines: int, seed: int = 0) -> list[str]:
-    """Lines of random common CJK characters and English words, for BPE merges of both."""
+    """Lines of random common CJK characters and English words: enough variety for a BPE of
+    several thousand merges (the tests' phrase list saturates near 500)."""
     rng = random.Random(seed)
     out = []
     for _ in range(lines):
@@ -57,47 +54,14 @@ def corpus(lines: int, seed: int = 0) -> list[str]:
 def build_bench_model(path: Path, size: str = "small") -> Path:
     """Write the random checkpoint + tokenizer of `size` to `path`; return `path`."""
     dims = SIZES[size]
-    path.mkdir(parents=True, exist_ok=True)
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=dims["vocab"],
-        special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
+    return build_random_chat_model(
+        path,
+        width=dims["width"],
+        layers=dims["layers"],
+        heads=dims["heads"],
+        kv_heads=dims["kv_heads"],
+        # SwiGLU's usual 8/3 width, rounded down to a multiple of 64.
+        intermediate=dims["width"] * 8 // 3 // 64 * 64,
+        vocab=dims["vocab"],
+        corpus=corpus(6000),
     )
-    bpe.train_from_iterator(corpus(6000), trainer=trainer)
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=bpe,
-        bos_token="<|endoftext|>",
-        eos_token="<|im_end|>",
-        pad_token="<|endoftext|>",
-        additional_special_tokens=["<|im_start|>"],
-        chat_template=CHATML_TEMPLATE,
-        clean_up_tokenization_spaces=False,
-    )
-    tokenizer.save_pretrained(path, save_jinja_files=False)
-    config = LlamaConfig(
-        vocab_size=-(-len(tokenizer) // 64) * 64,
-        hidden_size=dims["width"],
-        intermediate_size=dims["width"] * 8 // 3 // 64 * 64,
-        num_hidden_layers=dims["layers"],
-        num_attention_heads=dims["heads"],
-        num_key_value_heads=dims["kv_heads"],
-        head_dim=dims["width"] // dims["heads"],
-        max_position_embeddings=2048,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        tie_word_embeddings=True,
-        initializer_range=0.5,  # spread logits: varied text, as in tests/tiny_model.py
-    )
-    torch.manual_seed(0)
-    model = LlamaForCausalLM(config)
-    with torch.no_grad():
-        # <|im_end|> gets logit 0 among logits spread wide: completions run to max_tokens, so
-        # every system generates the same number of tokens.
-        model.get_input_embeddings().weight[tokenizer.eos_token_id].zero_()
-    model.save_pretrained(path)
-    return path

@@ -7,6 +7,7 @@ so the engine and server are exercised end to end without any download.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import torch
@@ -40,7 +41,7 @@ def _corpus(lines: int = 400, seed: int = 0) -> list[str]:
     return out
 
 
-def _train_tokenizer(vocab_size: int = 512) -> Tokenizer:
+def _train_tokenizer(vocab_size: int, corpus: Sequence[str]) -> Tokenizer:
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()
@@ -50,15 +51,26 @@ def _train_tokenizer(vocab_size: int = 512) -> Tokenizer:
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    tokenizer.train_from_iterator(_corpus(), trainer=trainer)
+    tokenizer.train_from_iterator(corpus, trainer=trainer)
     return tokenizer
 
 
-def build_tiny_model(path: Path) -> Path:
-    """Write a random tiny LlamaForCausalLM + ChatML BPE tokenizer to `path`; return `path`."""
+def build_random_chat_model(
+    path: Path,
+    *,
+    width: int,
+    layers: int,
+    heads: int,
+    kv_heads: int,
+    intermediate: int,
+    vocab: int,
+    corpus: Sequence[str],
+) -> Path:
+    """Write a random LlamaForCausalLM of this shape + a ChatML BPE tokenizer trained on
+    `corpus` (at most `vocab` tokens) to `path`; return `path`."""
     path.mkdir(parents=True, exist_ok=True)
     tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=_train_tokenizer(),
+        tokenizer_object=_train_tokenizer(vocab, corpus),
         bos_token="<|endoftext|>",
         eos_token="<|im_end|>",
         pad_token="<|endoftext|>",
@@ -72,12 +84,12 @@ def build_tiny_model(path: Path) -> Path:
     config = LlamaConfig(
         # Embedding rows padded to a multiple of 64, as real checkpoints do for fast matmuls.
         vocab_size=-(-len(tokenizer) // 64) * 64,
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        head_dim=16,
+        hidden_size=width,
+        intermediate_size=intermediate,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        num_key_value_heads=kv_heads,
+        head_dim=width // heads,
         max_position_embeddings=2048,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
@@ -95,3 +107,17 @@ def build_tiny_model(path: Path) -> Path:
         model.get_input_embeddings().weight[tokenizer.eos_token_id].zero_()
     model.save_pretrained(path)
     return path
+
+
+def build_tiny_model(path: Path) -> Path:
+    """Write a random tiny LlamaForCausalLM + ChatML BPE tokenizer to `path`; return `path`."""
+    return build_random_chat_model(
+        path,
+        width=32,
+        layers=2,
+        heads=2,
+        kv_heads=2,
+        intermediate=64,
+        vocab=512,
+        corpus=_corpus(),
+    )
