@@ -82,6 +82,17 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
                 "—",
             ]
         )
+        if authored.get("grounded_examples"):
+            sources.append(
+                [
+                    "brief-grounded ad copy and taglines",
+                    "muse/training/phrasebook.py: training categories' briefs in generic frames",
+                    authored["license"],
+                    1.0,
+                    _number(authored["grounded_examples"]),
+                    "—",
+                ]
+            )
     lines += _table(["source", "origin", "license", "weight", "documents", "characters"], sources)
     if authored:
         lines += [

@@ -26,7 +26,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from muse.training import authored, compose
+from muse.training import authored, compose, phrasebook
 from muse.training.chatml import render
 from muse.training.dedup import deduplicate
 from muse.training.jsonl import write_jsonl
@@ -66,15 +66,19 @@ def build_corpus(out: Path, config: CorpusConfig, seed: int, extra: list[Path]) 
         sft += [_sft_record(found.name, "", "chat", "", d, False) for d in found.dialogues]
         sources.append(report | {"val": n_val, "in_mix": len(mixed), "sft": len(found.dialogues)})
 
+    # The composer draws fresh ad/tagline requests from the authored and the grounded examples
+    # alike; held-out categories get neither (they stay the hand-written briefs only).
+    grounded = phrasebook.generate(examples, trained, config.phrasebook_briefs, seed + 4)
+    mixed_examples = [*examples, *grounded]
     composed_text = [
         {"source": "composed", "text": render(d.messages)}
-        for d in _composed(examples, config.pretrain_dialogues, seed + 1, trained, "pretrain")
+        for d in _composed(mixed_examples, config.pretrain_dialogues, seed + 1, trained, "pretrain")
     ]
     pretrain += composed_text
     rng.shuffle(pretrain)
     sft += [
         _sft_record("composed", d.category, d.task, d.lang, d.messages, True)
-        for d in _composed(examples, config.sft_dialogues, seed + 2, trained, "SFT")
+        for d in _composed(mixed_examples, config.sft_dialogues, seed + 2, trained, "SFT")
     ]
     rng.shuffle(sft)
     heldout_sft = [
@@ -105,6 +109,7 @@ def build_corpus(out: Path, config: CorpusConfig, seed: int, extra: list[Path]) 
         "notes": notes,
         "authored": {
             "examples": len(examples),
+            "grounded_examples": len(grounded),
             "license": "project-written for Muse (MIT, as the repository)",
             "categories": len(categories),
             "trained_categories": trained,

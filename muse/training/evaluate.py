@@ -31,6 +31,7 @@ from muse.training.sheet import write_sheet
 from muse.training.textmetrics import (
     distinct,
     keyword_coverage,
+    product_mention,
     repeated_4grams,
     structure_report,
 )
@@ -117,6 +118,15 @@ def _copy_metrics(replies: list[Reply]) -> dict[str, Any]:
         ]
         by_task[task] = {
             "briefs": len(mine),
+            # Each ad variant is an output; a tagline reply (five lines) is one.
+            "product_mention": _mean(
+                product_mention(
+                    r.brief["brief"],
+                    r.brief["lang"],
+                    r.variants if task == "ad" else ["\n".join(r.variants)],
+                )
+                for r in mine
+            ),
             "keyword_coverage": _mean(keyword_coverage(r.brief["brief"], r.variants) for r in mine),
             "distinct_1": _mean(distinct(r.variants, 1) for r in mine),
             "distinct_2": _mean(distinct(r.variants, 2) for r in mine),

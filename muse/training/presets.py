@@ -18,6 +18,7 @@ class CorpusConfig:
     sft_dialogues: int = 50_000  # composed dialogues from the training categories
     heldout_dialogues: int = 1_000  # composed dialogues from the held-out categories
     pretrain_dialogues: int = 5_000  # composed dialogues, rendered as text, in pretraining
+    phrasebook_briefs: int = 8_000  # brief-grounded ad/tagline briefs (phrasebook.py) to compose
     heldout_share: float = 0.1  # share of categories kept out of training altogether
     val_share: float = 0.01  # share of package documents kept for the pretraining val loss
     poetry: str = "auto"  # chinese-poetry from npm: "auto" (if installed), "on", "off"
@@ -99,6 +100,7 @@ PRESETS: dict[str, Preset] = {
             sft_dialogues=400,
             heldout_dialogues=40,
             pretrain_dialogues=200,
+            phrasebook_briefs=200,
             heldout_share=0.2,
             val_share=0.05,
             poetry="off",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import random
 
 from muse.training.overlap import GRAM, TrainingText
-from muse.training.textmetrics import distinct, keyword_coverage, repeated_4grams, structure_report
+from muse.training.textmetrics import (
+    distinct,
+    keyword_coverage,
+    product_mention,
+    product_terms,
+    repeated_4grams,
+    structure_report,
+)
 
 
 def brute_force_overlap(output: str, texts: list[str]) -> int:
@@ -65,3 +72,14 @@ def test_structure_report_checks_the_skills_shape() -> None:
     assert good == {"followed": True, "count_ok": True, "within_length": 1.0}
     bad = structure_report("tagline", ["只有一条"], ["只有一条"], "zh")
     assert bad["followed"] is False and bad["count_ok"] is False
+
+
+def test_product_mention_counts_outputs_that_name_the_brand_or_the_product() -> None:
+    brief = "「松间」沐浴露，木质香调"
+    assert product_terms(brief, "zh") == ["松间", "沐浴露"]
+    assert product_mention(brief, "zh", ["松间，洗去一天的疲惫", "这瓶沐浴露很香", "好好生活"]) == (
+        2 / 3
+    )
+    english = "Electric toothbrush with a two-minute timer, brand Quiet Peak"
+    assert product_terms(english, "en") == ["Quiet Peak", "electric", "toothbrush"]
+    assert product_mention(english, "en", ["A Toothbrush that times you", "Smile more"]) == 0.5

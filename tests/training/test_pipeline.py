@@ -54,7 +54,13 @@ def test_eval_wrote_metrics_and_the_sample_sheet(tiny_run: Path) -> None:
         assert metrics[split]["perplexity"] > 1 and metrics[split]["bits_per_char"] > 0
     for task in ("ad", "tagline"):
         copy = metrics["copy"][task]
-        for key in ("keyword_coverage", "distinct_1", "distinct_2", "adlaw_flagged_share"):
+        for key in (
+            "product_mention",
+            "keyword_coverage",
+            "distinct_1",
+            "distinct_2",
+            "adlaw_flagged_share",
+        ):
             assert key in copy
     assert {"longest_overlap_mean", "reference_overlap_max"} <= set(metrics["memorisation"])
     sheet = (tiny_run / "samples.md").read_text("utf-8")
