@@ -43,9 +43,15 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
         "",
     ]
     rows = [["preset", facts.get("preset", "—")], ["weights", facts.get("dtype", "—")]]
+    if facts.get("exported_on"):
+        rows.append(["exported on", facts["exported_on"]])
     if base:
         rows.append(["base model", base])
     for name, summary in stages.items():
+        if summary.get("device"):
+            rows.append([f"{name} trained on", summary["device"]])
+        if summary.get("train_s") is not None:
+            rows.append([f"{name} training time", f"{summary['train_s'] / 60:.1f} min"])
         rows.append([f"{name} tokens seen", _number(summary.get("tokens"))])
         rows.append([f"{name} steps", _number(summary.get("steps"))])
         rows.append(

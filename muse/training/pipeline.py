@@ -127,7 +127,8 @@ def _run_stage(
             runtime,
             lambda: evaluate(sft_model, layout.corpus, preset.evaluation, preset.seed),
         )
-    return stages.on_main(runtime, lambda: export(sft_model, layout.out, _facts(layout, options)))
+    facts = _facts(layout, options) | {"exported_on": runtime.describe()}
+    return stages.on_main(runtime, lambda: export(sft_model, layout.out, facts))
 
 
 def _mark(path: Path, summary: Any) -> None:

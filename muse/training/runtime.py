@@ -43,6 +43,13 @@ class Runtime:
             return contextlib.nullcontext()
         return torch.autocast(self.device.type, dtype=torch.bfloat16)
 
+    def describe(self) -> str:
+        """Where this ran, for the model card: "NVIDIA H200 × 1, bf16" / "CPU, 2 threads, bf16"."""
+        precision = "bf16" if self.bf16 else "fp32"
+        if self.device.type == "cuda":
+            return f"{torch.cuda.get_device_name(self.device)} × {self.world}, {precision}"
+        return f"CPU, {torch.get_num_threads()} threads × {self.world}, {precision}"
+
     def peak_flops(self) -> float | None:
         """The device's bf16 peak in FLOP/s, when it is a GPU we know."""
         if self.device.type != "cuda":

@@ -136,6 +136,9 @@ def _finish(
         "tokens_per_s": statistics.median(r["tokens_per_s"] for r in history[1:])
         if len(history) > 1
         else None,
+        # Time spent in training steps (each row's tokens over its rate; evaluation excluded).
+        "train_s": round(sum(tokens / max(step, 1) / r["tokens_per_s"] for r in history), 1),
+        "device": runtime.describe(),
         "config": run.config.__dict__,
     }
     mfu = [r["mfu"] for r in history if "mfu" in r]

@@ -46,6 +46,12 @@ def test_model_card_names_sources_licenses_and_preset(tiny_run: Path) -> None:
         "BSD",
         "tiny",
         "tokens seen",
+        "trained on",
+        "training time",
+        "exported on",
+        "CPU, ",
+        "brief-grounded",
+        "product mention",
         "perplexity",
     ):
         assert needle in card, needle
