@@ -36,6 +36,10 @@ from muse.training.lexicons import load_lexicons
 from muse.training.structure import structure_problem
 
 BRAND_SHARE = 0.5  # briefs that name a brand
+# Briefs whose product is a coined name (random characters, sometimes before a real product's
+# last characters: "棠曳浦风衣"). A model cannot guess a coined name, only copy it, so these
+# teach copying rather than recalling the products seen in training.
+COINED_SHARE = 0.5
 OWN_POINT_SHARE = 0.7  # briefs whose points come from the product's own authored brief
 SECOND_POINT_SHARE = 0.35  # briefs with two selling points
 AUDIENCE_SHARE = 0.3  # briefs that also say who it is for
@@ -64,6 +68,7 @@ class _Catalogue:
 
     products: dict[tuple[str, Lang], list[str]]
     own_points: dict[str, list[str]]  # product → the points its authored brief gives
+    chars: list[str]  # the Chinese characters of the authored texts, for coined names
     points: dict[
         tuple[str, Lang], list[str]
     ]  # the category's lexicon attributes and selling points
@@ -154,9 +159,11 @@ def _catalogue(examples: Sequence[Example], categories: Collection[str]) -> _Cat
             if d.facet in ("attributes", "selling_points"):
                 points[key].add(d.phrase)
         audiences[key] = sorted(d.phrase for d in details if d.facet == "audiences")
+    chars = sorted({ch for e in examples for ch in e.brief + e.output if _is_han(ch)})
     return _Catalogue(
         {k: sorted(v) for k, v in products.items()},
         {k: sorted(v) for k, v in own.items()},
+        chars,
         {k: sorted(v) for k, v in points.items()},
         audiences,
     )
@@ -167,17 +174,19 @@ def _brief(
 ) -> tuple[str, str, str, str, list[str]]:
     """(brief, name, brand, product, points) for one drawn product."""
     key = (category, lang)
-    product = rng.choice(catalogue.products[key])
+    real = rng.choice(catalogue.products[key])
+    product = _coined(real, lang, catalogue.chars, rng) if rng.random() < COINED_SHARE else real
     # Mostly the product's own points, so brief and copy agree; sometimes the category's.
-    own = catalogue.own_points.get(product, [])
+    own = catalogue.own_points.get(real, [])
     pool = own if own and rng.random() < OWN_POINT_SHARE else catalogue.points.get(key, own)
     pool = [p for p in pool if p not in product]
     if not pool:
         return "", "", "", "", []
     points = rng.sample(pool, k=min(len(pool), 2 if rng.random() < SECOND_POINT_SHARE else 1))
-    brand = _brand(lang, rng) if rng.random() < BRAND_SHARE else ""
+    brand = _brand(lang, catalogue.chars, rng) if rng.random() < BRAND_SHARE else ""
     audiences = catalogue.audiences.get(key, [])
     extra = [rng.choice(audiences)] if audiences and rng.random() < AUDIENCE_SHARE else []
+    extra = [e for e in extra if e not in points]
     if lang == "zh":
         head = f"「{brand}」{product}" if brand and rng.random() < 0.7 else product
         if brand and head == product:
@@ -191,12 +200,32 @@ def _brief(
     return brief, name, brand, product, points
 
 
-def _brand(lang: Lang, rng: random.Random) -> str:
+def _brand(lang: Lang, chars: list[str], rng: random.Random) -> str:
+    """An invented brand: two characters, or an English word or coined word and a tail."""
     frames = _frames()["brands"]
     if lang == "zh":
-        first, second = rng.sample(frames["zh"], 2)
-        return first + second
-    return f"{rng.choice(frames['en'])} {rng.choice(frames['en_tail'])}"
+        return "".join(rng.sample(chars, 2))
+    first = rng.choice(frames["en"]) if rng.random() < 0.5 else _word(rng)
+    return f"{first} {rng.choice(frames['en_tail'])}"
+
+
+def _coined(real: str, lang: Lang, chars: list[str], rng: random.Random) -> str:
+    """A coined product name, half the time ending like the real product ("…风衣", "… kettle")."""
+    if lang == "zh":
+        name = "".join(rng.choices(chars, k=rng.randint(2, 4)))
+        return name + real[-rng.randint(1, 2) :] if rng.random() < 0.5 else name
+    name = _word(rng)
+    return f"{name} {real.split()[-1]}" if rng.random() < 0.5 else name
+
+
+def _word(rng: random.Random) -> str:
+    """A pronounceable made-up word: "Zorvela"."""
+    syllables = _frames()["brands"]["syllables"]
+    return "".join(rng.choices(syllables, k=rng.randint(2, 3))).capitalize()
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _distinct(make: Callable[[], str], n: int) -> list[str]:
