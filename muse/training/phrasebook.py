@@ -55,23 +55,14 @@ _MAX_POINT = {"zh": 12, "en": 6}  # characters / words: longer clauses are not s
 
 
 @dataclass(frozen=True)
-class _Brief:
-    lang: Lang
-    category: str
-    product: str
-    points: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class _Catalogue:
     """Products and selling points per (category, lang), from the training categories."""
 
     products: dict[tuple[str, Lang], list[str]]
     own_points: dict[str, list[str]]  # product → the points its authored brief gives
     chars: list[str]  # the Chinese characters of the authored texts, for coined names
-    points: dict[
-        tuple[str, Lang], list[str]
-    ]  # the category's lexicon attributes and selling points
+    # The category's lexicon attributes and selling points.
+    points: dict[tuple[str, Lang], list[str]]
     audiences: dict[tuple[str, Lang], list[str]]
 
 
@@ -266,12 +257,13 @@ def _tagline(lang: Lang, brand: str, product: str, rng: random.Random) -> str:
     frames = _frames()["tagline"][lang]
     usable = [f for f in frames["named"] if brand or "{brand}" not in f]
     shorts = rng.sample(frames["shorts"], k=TAGLINES)
+    wanted = rng.choice(NAMED_TAGLINES)
     named: list[str] = []
     for frame in rng.sample(usable, k=len(usable)):
         line = _fill(frame, lang, brand=brand, product=product, short=rng.choice(shorts))
         if fits(line, lang) and line not in named:
             named.append(line)
-        if len(named) == rng.choice(NAMED_TAGLINES):
+        if len(named) == wanted:
             break
     if not named:
         return ""
