@@ -18,27 +18,8 @@ from muse.training.phrasebook import EN_BRAND, ZH_BRAND, product_and_points
 from muse.training.structure import MAX_SCENES, MIN_SCENES, structure_problem
 
 KEYWORDS = 5  # brief keywords checked for coverage
-_EN_STOPWORDS = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "new",
-        "our",
-        "your",
-        "you",
-        "a",
-        "an",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "from",
-    ]
-)
+# Words of three letters or more that never name a product (shorter ones are skipped anyway).
+_EN_STOPWORDS = frozenset({"the", "and", "for", "with", "new", "our", "your", "you", "from"})
 
 
 @cache
@@ -70,7 +51,7 @@ def product_terms(brief: str, lang: Lang) -> list[str]:
     brands = [*ZH_BRAND.findall(brief), *EN_BRAND.findall(brief)]
     product, _ = product_and_points(brief, lang)
     if lang == "zh":
-        found = [word for word, _ in analyze(product).tfidf[:KEYWORDS]] or [product]
+        found = brief_keywords(product) or [product]
     else:
         found = [w for w in words(product) if len(w) >= 3 and w not in _EN_STOPWORDS]
     return list(dict.fromkeys(t for t in [*brands, *found] if t))
