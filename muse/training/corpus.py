@@ -1,6 +1,7 @@
 """`muse train corpus`: gather, clean, deduplicate and split the training text.
 
-Pretraining text = package text (sources.py) + composed creative dialogues rendered in ChatML.
+Pretraining text = package text (sources.py) + copy drills made from it (drills.py) + composed
+creative dialogues rendered in ChatML.
 SFT data = composed dialogues (plus a team's `--extra` dialogues). The creative categories are
 split first: held-out categories feed only evaluation, so its numbers describe products the
 model never saw. Writes into DIR:
@@ -29,6 +30,7 @@ from tqdm import tqdm
 from muse.training import authored, compose, phrasebook
 from muse.training.chatml import render
 from muse.training.dedup import deduplicate
+from muse.training.drills import copy_drills
 from muse.training.jsonl import write_jsonl
 from muse.training.presets import CorpusConfig
 from muse.training.sources import SourceText, read_sources
@@ -65,6 +67,9 @@ def build_corpus(out: Path, config: CorpusConfig, seed: int, extra: list[Path]) 
         pretrain += [{"source": found.name, "text": d} for d in mixed]
         sft += [_sft_record(found.name, "", "chat", "", d, False) for d in found.dialogues]
         sources.append(report | {"val": n_val, "in_mix": len(mixed), "sft": len(found.dialogues)})
+
+    drills = copy_drills([r["text"] for r in pretrain], config.copy_drills, seed + 5)
+    pretrain += [{"source": "drills", "text": d} for d in drills]
 
     # The composer draws fresh ad/tagline requests from the authored and the grounded examples
     # alike; held-out categories get neither (they stay the hand-written briefs only).

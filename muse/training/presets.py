@@ -19,6 +19,7 @@ class CorpusConfig:
     heldout_dialogues: int = 1_000  # composed dialogues from the held-out categories
     pretrain_dialogues: int = 5_000  # composed dialogues, rendered as text, in pretraining
     phrasebook_briefs: int = 8_000  # brief-grounded ad/tagline briefs (phrasebook.py) to compose
+    copy_drills: int = 12_000  # pretraining documents that repeat spans (drills.py), ~1/5 of it
     heldout_share: float = 0.1  # share of categories kept out of training altogether
     val_share: float = 0.01  # share of package documents kept for the pretraining val loss
     poetry: str = "auto"  # chinese-poetry from npm: "auto" (if installed), "on", "off"
@@ -101,6 +102,7 @@ PRESETS: dict[str, Preset] = {
             heldout_dialogues=40,
             pretrain_dialogues=200,
             phrasebook_briefs=200,
+            copy_drills=100,
             heldout_share=0.2,
             val_share=0.05,
             poetry="off",
@@ -151,7 +153,7 @@ PRESETS: dict[str, Preset] = {
             warmup_steps=100,
         ),
         sft=StageConfig(
-            steps=1000,
+            steps=3000,
             batch_size=16,
             grad_accum=1,
             seq_len=384,

