@@ -120,6 +120,14 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
                 f"{_number(metrics['heldout_text']['bits_per_char'])}",
             ],
         ]
+        repeat = metrics.get("repeat_loss")
+        if repeat:
+            rows.append(
+                [
+                    "loss on random tokens / on their repeat (copying from context)",
+                    f"{_number(repeat['first'], 2)} / {_number(repeat['repeat'], 2)}",
+                ]
+            )
         for task, m in metrics.get("copy", {}).items():
             for key, value in m.items():
                 rows.append([f"{task}: {key.replace('_', ' ')}", _number(value)])

@@ -2,6 +2,7 @@
 
 Writes `metrics.json` and `samples.md` into the model directory:
 - perplexity and bits per character on held-out SFT replies and on held-out package text;
+- loss on random token runs and their repeats: whether the model copies from its context;
 - for ad copy and taglines generated from held-out briefs (generate.py): brief keyword
   coverage, distinct-1/2 across a reply's variants, repeated 4-grams, ad-law hits, structure;
 - structure of every task's replies in the sample sheet;
@@ -25,7 +26,7 @@ from muse.training.chatml import encode_dialogues
 from muse.training.generate import Reply, generate_replies
 from muse.training.jsonl import read_jsonl
 from muse.training.overlap import TrainingText
-from muse.training.perplexity import plain, score
+from muse.training.perplexity import plain, repeat_loss, score
 from muse.training.presets import EvalConfig
 from muse.training.sheet import write_sheet
 from muse.training.textmetrics import (
@@ -68,7 +69,7 @@ def _heldout(corpus: Path) -> list[str]:
 
 
 def _likelihood(model_dir: Path, corpus: Path, max_docs: int) -> dict[str, Any]:
-    """Perplexity and bits/char on held-out replies and held-out package text."""
+    """Perplexity and bits/char on held-out replies and package text; repeat loss."""
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(
         model_dir, local_files_only=True, dtype=torch.float32
@@ -80,6 +81,7 @@ def _likelihood(model_dir: Path, corpus: Path, max_docs: int) -> dict[str, Any]:
     return {
         "heldout_replies": score(model, tokenizer, encoded, "score held-out replies"),
         "heldout_text": score(model, tokenizer, plain(tokenizer, texts), "score held-out text"),
+        "repeat_loss": repeat_loss(model, tokenizer, seed=0),
     }
 
 
