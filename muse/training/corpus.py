@@ -1,12 +1,14 @@
 """`muse train corpus`: gather, clean, deduplicate and split the training text.
 
-Pretraining text = package text (sources.py) + copy drills made from it (drills.py) + composed
-creative dialogues rendered in ChatML.
+Pretraining text = package text (sources.py) + composed creative dialogues rendered in ChatML;
+copy drills made from the package text (drills.py) are a split of their own, mixed into
+pretraining batches at the stage's `drill_share`.
 SFT data = composed dialogues (plus a team's `--extra` dialogues). The creative categories are
 split first: held-out categories feed only evaluation, so its numbers describe products the
 model never saw. Writes into DIR:
 
     pretrain.jsonl        {"source", "text"}, weighted and shuffled
+    drills.jsonl          {"source", "text"}: copy drills
     pretrain-val.jsonl    package documents kept out for the validation loss
     sft-train.jsonl       {"source", "category", "task", "lang", "messages", "only_last"}
     sft-heldout.jsonl     the same, held-out categories only
@@ -68,8 +70,10 @@ def build_corpus(out: Path, config: CorpusConfig, seed: int, extra: list[Path]) 
         sft += [_sft_record(found.name, "", "chat", "", d, False) for d in found.dialogues]
         sources.append(report | {"val": n_val, "in_mix": len(mixed), "sft": len(found.dialogues)})
 
-    drills = copy_drills([r["text"] for r in pretrain], config.copy_drills, seed + 5)
-    pretrain += [{"source": "drills", "text": d} for d in drills]
+    drills = [
+        {"source": "drills", "text": d}
+        for d in copy_drills([r["text"] for r in pretrain], config.copy_drills, seed + 5)
+    ]
 
     # The composer draws fresh ad/tagline requests from the authored and the grounded examples
     # alike; held-out categories get neither (they stay the hand-written briefs only).
@@ -104,6 +108,7 @@ def build_corpus(out: Path, config: CorpusConfig, seed: int, extra: list[Path]) 
 
     write_jsonl(out / "pretrain.jsonl", pretrain)
     write_jsonl(out / "pretrain-val.jsonl", val)
+    write_jsonl(out / "drills.jsonl", drills)
     write_jsonl(out / "sft-train.jsonl", sft)
     write_jsonl(out / "sft-heldout.jsonl", heldout_sft)
     write_jsonl(out / "heldout-briefs.jsonl", briefs)
@@ -124,6 +129,7 @@ def build_corpus(out: Path, config: CorpusConfig, seed: int, extra: list[Path]) 
         },
         "pretrain": _counts(pretrain) | {"composed_dialogues": len(composed_text)},
         "pretrain_val": _counts(val),
+        "drills": _counts(drills),
         "sft_train": {"dialogues": len(sft), "by_task": dict(Counter(r["task"] for r in sft))},
         "sft_heldout": {"dialogues": len(heldout_sft)},
         "heldout_briefs": len(briefs),

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from muse.training.textclean import han_count
 
-ECHO_SHARE = 0.5  # of the drills, how many are echoes (the rest woven names)
+ECHO_SHARE = 0.7  # of the drills, how many are echoes (the rest woven names)
 _SENTENCE = re.compile(r"(?<=[。！？!?；;])|(?<=\. )")
 _WORD = re.compile(r"[A-Za-z][a-z]+")
 _ECHO_LEN = {"zh": (6, 24), "en": (4, 12)}  # characters / words in one echoed run

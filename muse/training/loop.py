@@ -26,7 +26,7 @@ from muse.training.model import flops_per_token
 from muse.training.plots import plot_losses
 from muse.training.presets import StageConfig
 from muse.training.runtime import Runtime, compiled
-from muse.training.shards import IGNORE, TokenData
+from muse.training.shards import IGNORE, Mixture, TokenData
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,11 @@ def evaluate_loss(
 
 
 def train(
-    model: torch.nn.Module, data: TokenData, val: TokenData | None, run: Run, runtime: Runtime
+    model: torch.nn.Module,
+    data: TokenData | Mixture,
+    val: TokenData | None,
+    run: Run,
+    runtime: Runtime,
 ) -> TrainState:
     """Train `model` in place for `run.config.steps` steps, resuming from `run.out` if it holds
     a checkpoint; returns what was done. Only the main process writes files."""

@@ -90,12 +90,15 @@ def token_dtype(vocab_size: int) -> np.dtype:
 
 
 def pack_corpus(corpus: Path, tokenizer: Any, out: Path) -> dict[str, Any]:
-    """Tokenize the corpus's four splits into `out`; returns (and writes) the meta."""
+    """Tokenize the corpus's splits into `out`; returns (and writes) the meta."""
     out.mkdir(parents=True, exist_ok=True)
     dtype = token_dtype(len(tokenizer))
     sep = separator_id(tokenizer)
     meta: dict[str, Any] = {"dtype": dtype.name, "vocab_size": len(tokenizer), "splits": {}}
-    for split, source in (("pretrain", "pretrain.jsonl"), ("pretrain-val", "pretrain-val.jsonl")):
+    plain = [("pretrain", "pretrain.jsonl"), ("pretrain-val", "pretrain-val.jsonl")]
+    if (corpus / "drills.jsonl").exists():  # corpora written before the drills lack it
+        plain.append(("drills", "drills.jsonl"))
+    for split, source in plain:
         writer = ShardWriter(out, split, dtype, masked=False)
         per_source: Counter[str] = Counter()
         records = list(read_jsonl(corpus / source))
@@ -189,3 +192,28 @@ class TokenData:
             rows.append(window[:-1])
             targets.append(y)
         return torch.stack(rows), torch.stack(targets)
+
+
+class Mixture:
+    """Random windows from two splits: `share` of each batch's rows from `extra`, in place.
+
+    Pretraining draws its copy drills this way, so their dose is set per stage and not by how
+    many drill documents the corpus holds.
+    """
+
+    def __init__(self, main: TokenData, extra: TokenData, share: float) -> None:
+        if not 0 <= share < 1:
+            raise ValueError(f"the drill share must be in [0, 1), not {share}")
+        self._main, self._extra, self._share = main, extra, share
+        self.tokens = main.tokens + extra.tokens
+
+    def sample(
+        self, batch: int, seq_len: int, rng: np.random.Generator
+    ) -> tuple[torch.Tensor, ...]:
+        """`batch` windows: round(batch × share) from `extra`, the rest from `main`."""
+        extra = round(batch * self._share)
+        if not extra:
+            return self._main.sample(batch, seq_len, rng)
+        x, y = self._main.sample(batch - extra, seq_len, rng)
+        ex, ey = self._extra.sample(extra, seq_len, rng)
+        return torch.cat([x, ex]), torch.cat([y, ey])

@@ -22,7 +22,7 @@ from muse.training.loop import Run, train
 from muse.training.model import load_base, merged, new_model, parameter_count
 from muse.training.presets import LoraConfig, Preset
 from muse.training.runtime import Runtime
-from muse.training.shards import META, TokenData, pack_corpus
+from muse.training.shards import META, Mixture, TokenData, pack_corpus
 
 SUMMARY = "summary.json"
 MODEL_DIR = "model"
@@ -83,9 +83,23 @@ def pretrain(
     model = new_model(preset.model, tokenizer, preset.seed)
     run = Run("pretrain", preset.pretrain, out, preset.seed, preset.compile, stop_at)
     state = train(
-        model, TokenData(shards, "pretrain"), TokenData(shards, "pretrain-val"), run, runtime
+        model, _pretraining_data(shards, preset), TokenData(shards, "pretrain-val"), run, runtime
     )
     return _finish(model, tokenizer, out, run, state.step, state.tokens, state.history, runtime)
+
+
+def _pretraining_data(shards: Path, preset: Preset) -> TokenData | Mixture:
+    """The pretraining split, with the copy drills mixed in at the stage's share."""
+    text = TokenData(shards, "pretrain")
+    share = preset.pretrain.drill_share
+    if not share:
+        return text
+    splits = json.loads((shards / META).read_text(encoding="utf-8"))["splits"]
+    if "drills" not in splits:
+        raise ValueError(
+            "this corpus has no copy drills (drills.jsonl): rebuild it with `muse train corpus`"
+        )
+    return Mixture(text, TokenData(shards, "drills"), share)
 
 
 def sft(
