@@ -116,7 +116,8 @@ class Assistant:
             idle = timedelta(minutes=self._settings.idle_minutes)
             conversation = await self._store.open_conversation(key, idle)
         content = skill.user_prompt(command.argument, lang)
-        async for event in self._generate(msg, conversation, skill, content, lang):
+        brief = command.argument.strip()
+        async for event in self._generate(msg, conversation, skill, content, brief, lang):
             yield event
 
     async def _local(self, name: str, argument: str, msg: Incoming, lang: Lang) -> str:
@@ -165,13 +166,23 @@ class Assistant:
         )
         # The notice about trimmed history belongs to plain turns; buttons never repeat it.
         conversation = Conversation(target.conversation_id, trim_notice_sent=True)
-        async for event in self._generate(msg, conversation, skill, content, lang):
+        brief = skill.argument_of(target.request)  # reworks stay about the same product
+        async for event in self._generate(msg, conversation, skill, content, brief, lang):
             yield event
 
     async def _generate(
-        self, msg: Incoming, conversation: Conversation, skill: Skill, content: str, lang: Lang
+        self,
+        msg: Incoming,
+        conversation: Conversation,
+        skill: Skill,
+        content: str,
+        brief: str | None,
+        lang: Lang,
     ) -> AsyncIterator[ReplyEvent]:
-        """Run `skill` on `content` in `conversation`, storing both turns or the failure."""
+        """Run `skill` on `content` in `conversation`, storing both turns or the failure.
+
+        `brief` is the command argument the reply must stay about (None for none).
+        """
         yield Started(skill.name)
         async with self._locks.hold(f"conversation:{conversation.id}"):
             # No more turns can fit the budget than this (each costs at least the framing), so
@@ -187,7 +198,7 @@ class Assistant:
                 skill.name,
                 msg.message_id,
             )
-            run = SkillRun(self._model, skill, prompt.messages, lang, self._linter)
+            run = SkillRun(self._model, skill, prompt.messages, lang, self._linter, brief)
             started = time.perf_counter()
             first_token: float | None = None
             try:

@@ -7,17 +7,30 @@ live, later ones buffered until their turn — so every adapter can simply appen
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 
 from muse.core.adlaw import AdLawLinter
-from muse.core.llm.client import ChatMessage, ChatRequest, Chunk, ModelClient, ModelError
+from muse.core.brief import names_product, product_terms
+from muse.core.llm.client import (
+    ChatMessage,
+    ChatRequest,
+    Chunk,
+    ModelClient,
+    ModelError,
+    SamplingParams,
+)
 from muse.core.messages import TextDelta, Variant
 from muse.core.skills.base import Lang, Skill
 
 log = logging.getLogger(__name__)
 
 REPLACEMENT_CHARACTER = "\ufffd"
+# Rounds of redrawing the completions that do not name the brief's product; each round asks
+# for all of them again in one request.
+REDRAWS = 2
 
 
 class EmptyReply(ModelError):
@@ -70,7 +83,12 @@ class OrderedText:
 
 
 class SkillRun:
-    """Generates one reply of `skill` for `messages`: `deltas()` first, then `variants()`."""
+    """Generates one reply of `skill` for `messages`: `deltas()` first, then `variants()`.
+
+    For a grounded skill (ad copy, taglines) given the `brief`, a completion that names neither
+    the brief's brand nor its product is redrawn (up to REDRAWS rounds) before the variants are
+    linted; what streamed is then replaced, as a linted variant is.
+    """
 
     def __init__(
         self,
@@ -79,14 +97,24 @@ class SkillRun:
         messages: tuple[ChatMessage, ...],
         lang: Lang,
         linter: AdLawLinter,
+        brief: str | None = None,
+        params: SamplingParams | None = None,
     ) -> None:
         self._model = model
         self._skill = skill
         self._lang = lang
         self._linter = linter
-        self._request = ChatRequest(messages, skill.params(lang), n=skill.n)
+        self._brief = brief if skill.grounded else None
+        self.redrawn = 0  # completions replaced because they did not name the product
+        self.completions: list[str] = []  # after the redraws: what the variants come from
+        self._request = ChatRequest(messages, params or skill.params(lang), n=skill.n)
         self._text = OrderedText(skill.n, lambda i: skill.variant_header(i, lang))
         self.streamed = ""
+
+    @property
+    def drafts(self) -> list[str]:
+        """The completions as the model first wrote them (and as they streamed)."""
+        return self._text.completions()
 
     async def deltas(self) -> AsyncIterator[TextDelta]:
         """Stream the reply as append-only text deltas."""
@@ -104,8 +132,12 @@ class SkillRun:
 
     async def variants(self) -> list[Variant]:
         """Split the completions into variants; lint them, regenerating a flagged one once."""
+        completions = self.drafts
+        if self._brief:
+            completions = await self._ground(completions, self._brief)
+        self.completions = completions
         texts: list[str] = []
-        for completion in self._text.completions():
+        for completion in completions:
             # A byte-level model can emit byte sequences that are not UTF-8; decoders show them
             # as U+FFFD, which means nothing to a reader of the final copy.
             found = self._skill.split(completion.replace(REPLACEMENT_CHARACTER, ""), self._lang)
@@ -116,6 +148,30 @@ class SkillRun:
         if not self._skill.lint:
             return [Variant(t) for t in texts]
         return await self._lint(texts)
+
+    async def _ground(self, completions: list[str], brief: str) -> list[str]:
+        """The completions, those that do not name the brief's product redrawn where possible."""
+        terms = await asyncio.to_thread(product_terms, brief, self._lang)
+        result = list(completions)
+        for round_ in range(1, REDRAWS + 1):
+            off = [i for i, c in enumerate(result) if not names_product(c, terms)]
+            if not off:
+                break
+            params = self._request.params
+            if params.seed is not None:  # a seeded request would draw the same text again
+                params = replace(params, seed=params.seed + 1000 * round_)
+            try:
+                fresh = await self._model.complete(
+                    ChatRequest(self._request.messages, params, n=len(off))
+                )
+            except ModelError as exc:
+                log.warning("redraw failed", extra={"code": exc.code})
+                break
+            named = [c for c in fresh if names_product(c, terms) and c not in result]
+            for i, completion in zip(off, named, strict=False):
+                result[i] = completion
+                self.redrawn += 1
+        return result
 
     async def _lint(self, texts: list[str]) -> list[Variant]:
         result: list[Variant] = []

@@ -9,7 +9,7 @@ when the training text repeats spans (Olsson et al., 2022, "In-context Learning 
 Heads"). Two kinds of drill, both drawn from the pretraining text itself:
 
 - echo: a run of characters (Chinese) or words (English) sampled with the corpus's own
-  frequencies, written out, then repeated in part or whole on the following lines;
+  frequencies, then spans of it recalled at random distances, each after a little noise;
 - names: a real paragraph with a coined name (random characters or syllables) woven into several
   of its sentences, the way a product name recurs through an ad.
 """
@@ -25,7 +25,11 @@ from muse.training.textclean import han_count
 ECHO_SHARE = 0.7  # of the drills, how many are echoes (the rest woven names)
 _SENTENCE = re.compile(r"(?<=[。！？!?；;])|(?<=\. )")
 _WORD = re.compile(r"[A-Za-z][a-z]+")
-_ECHO_LEN = {"zh": (6, 24), "en": (4, 12)}  # characters / words in one echoed run
+_ECHO_LEN = {"zh": (24, 64), "en": (12, 32)}  # characters / words in one echoed run
+_RECALLS = (4, 8)  # spans recalled from the run
+_SPAN = (4, 12)  # characters / words in a recalled span
+_MAX_NOISE = 4  # random characters / words before a span
+_SEPARATORS = {"zh": ["", "\n", "，", "。"], "en": [" ", "\n", ", ", ". "]}
 _NAME_LEN = {"zh": (2, 4), "en": (2, 3)}  # characters / syllables in a coined name
 _MAX_DOC = 600  # characters of a paragraph the names drill keeps
 
@@ -60,14 +64,21 @@ def _join(items: Sequence[str], lang: str) -> str:
 
 
 def _echo(pool: list[str], lang: str, rng: random.Random) -> str:
-    """A run, then 2–3 lines each repeating the run from some point on (or all of it)."""
+    """A run, then pieces of it recalled: each span after a little noise, in random order.
+
+    The spans start at random places and sit at random distances from where they first
+    occurred, so only matching on content predicts them (a model drilled on whole lines repeated
+    line under line learned to copy "the line above" instead, which no brief needs).
+    """
     low, high = _ECHO_LEN[lang]
     run = rng.choices(pool, k=rng.randint(low, high))
-    lines = [_join(run, lang)]
-    for _ in range(rng.randint(2, 3)):
-        start = 0 if rng.random() < 0.5 else rng.randrange(len(run) - 2)
-        lines.append(_join(run[start:], lang))
-    return "\n".join(lines)
+    pieces = [_join(run, lang)]
+    for _ in range(rng.randint(*_RECALLS)):
+        start = rng.randrange(len(run) - 2)
+        span = run[start : start + rng.randint(*_SPAN)]
+        noise = rng.choices(pool, k=rng.randint(0, _MAX_NOISE))
+        pieces.append(_join([*noise, *span], lang))
+    return rng.choice(_SEPARATORS[lang]).join(pieces)
 
 
 def _coin(pool: list[str], lang: str, rng: random.Random) -> str:

@@ -2,9 +2,12 @@
 
 Writes `metrics.json` and `samples.md` into the model directory:
 - perplexity and bits per character on held-out SFT replies and on held-out package text;
-- loss on random token runs and their repeats: whether the model copies from its context;
-- for ad copy and taglines generated from held-out briefs (generate.py): brief keyword
-  coverage, distinct-1/2 across a reply's variants, repeated 4-grams, ad-law hits, structure;
+- loss on random runs of held-out text's tokens and on their repeats: can the model copy from
+  its context;
+- for ad copy and taglines generated from held-out briefs as users get them (generate.py):
+  product mention (and the same for the model's first draw, before the core redrew copy that
+  missed the product), brief keyword coverage, distinct-1/2 across a reply's variants,
+  repeated 4-grams, ad-law hits left after the lint, structure;
 - structure of every task's replies in the sample sheet;
 - memorisation: the longest verbatim overlap of each output with the training text, beside the
   same figure for the hand-written reference outputs (which were never trained on).
@@ -81,7 +84,7 @@ def _likelihood(model_dir: Path, corpus: Path, max_docs: int) -> dict[str, Any]:
     return {
         "heldout_replies": score(model, tokenizer, encoded, "score held-out replies"),
         "heldout_text": score(model, tokenizer, plain(tokenizer, texts), "score held-out text"),
-        "repeat_loss": repeat_loss(model, tokenizer, seed=0),
+        "repeat_loss": repeat_loss(model, tokenizer, texts, seed=0),
     }
 
 
@@ -129,6 +132,11 @@ def _copy_metrics(replies: list[Reply]) -> dict[str, Any]:
                 )
                 for r in mine
             ),
+            # The same before the core redrew the copy that missed the product: the model alone.
+            "product_mention_first_draw": _mean(
+                product_mention(r.brief["brief"], r.brief["lang"], r.drafts) for r in mine
+            ),
+            "redrawn_share": _mean(r.redrawn / len(r.drafts) for r in mine),
             "keyword_coverage": _mean(keyword_coverage(r.brief["brief"], r.variants) for r in mine),
             "distinct_1": _mean(distinct(r.variants, 1) for r in mine),
             "distinct_2": _mean(distinct(r.variants, 2) for r in mine),

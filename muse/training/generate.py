@@ -1,5 +1,6 @@
 """Replies to held-out briefs, generated the way users get them: the core's skill prompts, its
-in-process engine (`LocalEngine`), each skill's post-processing and the ad-law lint."""
+in-process engine (`LocalEngine`) and its `SkillRun` — the redraw of copy that misses the product,
+each skill's post-processing and the ad-law lint with its one regeneration."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from typing import Any
 from tqdm import tqdm
 
 from muse.core.adlaw import default_linter
+from muse.core.generation import EmptyReply, SkillRun
 from muse.core.llm.client import ChatMessage, ChatRequest
 from muse.core.llm.engine import LocalEngine
-from muse.core.messages import Variant
 from muse.core.skills.registry import get_skill
 
 
@@ -22,10 +23,12 @@ class Reply:
     """One brief and what the model made of it."""
 
     brief: dict[str, Any]  # task, lang, category, brief, output (the authored reference)
-    completions: list[str]  # raw, one per request completion (the ad skill asks 3)
-    variants: list[str]  # after the skill's split, as users see them
-    flags: list[list[str]]  # ad-law terms found in each variant
-    rendered: str  # the reply text the core would send
+    drafts: list[str]  # raw, one per completion (the ad skill asks 3), as first drawn
+    completions: list[str]  # the same after the core redrew those that missed the product
+    variants: list[str]  # after the skill's split and the lint, as users see them
+    flags: list[list[str]]  # ad-law terms still in each variant after the lint's regeneration
+    rendered: str  # the reply text the core sends
+    redrawn: int  # completions redrawn because they did not name the product
 
 
 def request_for(brief: dict[str, Any], seed: int, max_tokens: int | None) -> ChatRequest:
@@ -58,15 +61,25 @@ async def _generate(
         for i, brief in enumerate(tqdm(briefs, desc="generate", unit="brief", leave=False)):
             skill = get_skill(brief["task"])
             lang = brief["lang"]
-            completions = await engine.complete(request_for(brief, seed + i, max_tokens))
-            variants: list[str] = []
-            for completion in completions:
-                found = skill.split(completion, lang)
-                # As the core does: with n > 1 each completion is one variant.
-                variants.extend(found[:1] if skill.n > 1 else found)
-            flags = [linter.find(v) for v in variants]
-            rendered = skill.render(
-                [Variant(v, tuple(f)) for v, f in zip(variants, flags, strict=True)], lang
+            request = request_for(brief, seed + i, max_tokens)
+            run = SkillRun(
+                engine, skill, request.messages, lang, linter, brief["brief"], request.params
             )
-            replies.append(Reply(brief, completions, variants, flags, rendered))
+            async for _ in run.deltas():
+                pass
+            try:
+                found = await run.variants()
+            except EmptyReply:
+                found = []
+            replies.append(
+                Reply(
+                    brief,
+                    run.drafts,
+                    run.completions,
+                    [v.text for v in found],
+                    [list(v.lint_flags) for v in found],
+                    skill.render(found, lang),
+                    run.redrawn,
+                )
+            )
     return replies

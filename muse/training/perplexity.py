@@ -7,7 +7,7 @@ scored tokens spell, so it compares models with different tokenizers; perplexity
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import torch
@@ -60,24 +60,40 @@ def plain(tokenizer: Any, texts: Iterable[str]) -> list[Encoded]:
 
 @torch.no_grad()
 def repeat_loss(
-    model: Any, tokenizer: Any, seed: int, sequences: int = 16, length: int = 48
+    model: Any,
+    tokenizer: Any,
+    texts: Sequence[str],
+    seed: int,
+    sequences: int = 16,
+    length: int = 48,
 ) -> dict[str, float]:
     """Mean loss on random token runs and on their immediate repeats.
 
     A model that copies from its context (induction heads, Olsson et al., 2022) predicts the
     repeat almost exactly; one that cannot scores both halves alike. `copy_gain` = first − repeat
-    in nats per token.
+    in nats per token. Runs are drawn from the tokens of `texts` with their frequencies — Chinese
+    characters that are one token each when the texts have enough, what a product name is made
+    of — since a small model's rarest tokens hardly have embeddings to copy.
     """
     model.eval()
     device = next(model.parameters()).device
+    encoded = tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
     special = set(tokenizer.all_special_ids)
-    ordinary = torch.tensor([i for i in range(len(tokenizer)) if i not in special])
+    tokens = [i for ids in encoded for i in ids if i not in special]
+    han = [i for i in tokens if _is_han_char(tokenizer.decode([i]))]
+    pool = torch.tensor(han if len(set(han)) >= _MIN_DISTINCT else tokens)
     generator = torch.Generator().manual_seed(seed)
-    picks = torch.randint(len(ordinary), (sequences, length), generator=generator)
-    run = ordinary[picks]
+    run = pool[torch.randint(len(pool), (sequences, length), generator=generator)]
     ids = torch.cat([run, run], dim=1).to(device)  # (sequences, 2 · length)
     logits = model(input_ids=ids).logits[:, :-1].float()  # (sequences, 2 · length − 1, vocab)
     losses = F.cross_entropy(logits.transpose(1, 2), ids[:, 1:], reduction="none")
     first = losses[:, : length - 1].mean().item()
     repeat = losses[:, length:].mean().item()
     return {"first": first, "repeat": repeat, "copy_gain": first - repeat}
+
+
+_MIN_DISTINCT = 100  # distinct one-character tokens needed to draw runs from them alone
+
+
+def _is_han_char(text: str) -> bool:
+    return len(text) == 1 and "\u4e00" <= text <= "\u9fff"

@@ -16,7 +16,6 @@ passes the same structure check and ad-law lint.
 from __future__ import annotations
 
 import random
-import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Any
 import yaml
 
 from muse.core.adlaw import default_linter
+from muse.core.brief import product_and_points
 from muse.core.language import detect_language
 from muse.core.skills.ad import AdSkill
 from muse.core.skills.base import Lang
@@ -47,11 +47,6 @@ TAGLINE_SHARE = 0.3  # of the briefs, how many ask for taglines (the rest for ad
 EN_SHARE = 0.2  # English briefs, as in the composed dialogues
 NAMED_TAGLINES = (1, 2)  # taglines per reply that carry the brand or product
 BODY_EXTRA = 0.6  # ad bodies with a second sentence (feel or close) after the first
-_CLAUSE = re.compile(r"[，,；;。]")
-ZH_BRAND = re.compile(r"「(.+?)」")
-EN_BRAND = re.compile(r",?\s*\bbrand\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
-_EN_CONNECTOR = re.compile(r"\s(?:for|with|that|sold|in|from|by|on|to)\s")
-_MAX_POINT = {"zh": 12, "en": 6}  # characters / words: longer clauses are not selling points
 
 
 @dataclass(frozen=True)
@@ -72,26 +67,6 @@ def _frames() -> dict[str, Any]:
         encoding="utf-8"
     )
     return yaml.load(text, Loader=yaml.CSafeLoader)
-
-
-def product_and_points(brief: str, lang: Lang) -> tuple[str, tuple[str, ...]]:
-    """The product a brief names (its first clause, brand removed) and its other short clauses.
-
-    In English the product ends where a connector starts ("coat for commuters"): the rest of
-    that clause is a point.
-    """
-    text = (ZH_BRAND if lang == "zh" else EN_BRAND).sub("", brief)
-    clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
-    if not clauses:
-        return "", ()
-    product, rest = clauses[0], clauses[1:]
-    if lang == "en" and (found := _EN_CONNECTOR.search(product)):
-        product, rest = product[: found.start()], [product[found.start() :].strip(), *rest]
-    if lang == "zh":
-        points = [c for c in rest if len(c) <= _MAX_POINT["zh"]]
-    else:
-        points = [c for c in rest if len(c.split()) <= _MAX_POINT["en"]]
-    return product, tuple(p for p in points if p not in product)
 
 
 def generate(

@@ -10,16 +10,13 @@ from collections.abc import Sequence
 from functools import cache
 from types import ModuleType
 
-from muse.core.analysis import analyze
+from muse.core.brief import keywords, names_product, product_terms
 from muse.core.skills.base import Lang
 from muse.core.skills.brainstorm import IDEAS
 from muse.core.skills.tagline import TAGLINES, fits
-from muse.training.phrasebook import EN_BRAND, ZH_BRAND, product_and_points
 from muse.training.structure import MAX_SCENES, MIN_SCENES, structure_problem
 
 KEYWORDS = 5  # brief keywords checked for coverage
-# Words of three letters or more that never name a product (shorter ones are skipped anyway).
-_EN_STOPWORDS = frozenset({"the", "and", "for", "with", "new", "our", "your", "you", "from"})
 
 
 @cache
@@ -39,30 +36,15 @@ def words(text: str) -> list[str]:
 
 def brief_keywords(brief: str) -> list[str]:
     """The brief's top TF-IDF keywords, as the core's /analyze finds them."""
-    return [word for word, _ in analyze(brief).tfidf[:KEYWORDS]]
-
-
-def product_terms(brief: str, lang: Lang) -> list[str]:
-    """Words that name the brief's product: its brand and the keywords of its product clause.
-
-    The product clause is the brief's first clause without the brand (`product_and_points`):
-    "「松间」沐浴露，木质香调" → ["松间", "沐浴露"].
-    """
-    brands = [*ZH_BRAND.findall(brief), *EN_BRAND.findall(brief)]
-    product, _ = product_and_points(brief, lang)
-    if lang == "zh":
-        found = brief_keywords(product) or [product]
-    else:
-        found = [w for w in words(product) if len(w) >= 3 and w not in _EN_STOPWORDS]
-    return list(dict.fromkeys(t for t in [*brands, *found] if t))
+    return keywords(brief, KEYWORDS)
 
 
 def product_mention(brief: str, lang: Lang, outputs: Sequence[str]) -> float | None:
     """Share of the outputs that name the brief's product (None for a brief without terms)."""
-    terms = [t.casefold() for t in product_terms(brief, lang)]
+    terms = product_terms(brief, lang)
     if not terms or not outputs:
         return None
-    return sum(any(t in o.casefold() for t in terms) for o in outputs) / len(outputs)
+    return sum(names_product(o, terms) for o in outputs) / len(outputs)
 
 
 def keyword_coverage(brief: str, outputs: Sequence[str]) -> float | None:

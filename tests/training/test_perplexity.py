@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import torch
 from torch import nn
@@ -18,6 +18,16 @@ class _Tokenizer:
 
     def __len__(self) -> int:
         return VOCAB
+
+    def __call__(self, texts: list[str], **_: Any) -> dict[str, list[list[int]]]:
+        return {"input_ids": [[ord(c) - 0x4E00 for c in t] for t in texts]}
+
+    def decode(self, ids: list[int]) -> str:
+        return "".join(chr(0x4E00 + i) for i in ids)
+
+
+# 600 distinct one-character tokens (ids 3…602), each drawn about as often.
+TEXTS = ["".join(chr(0x4E00 + i) for i in range(3, 603))] * 2
 
 
 class _Uniform(nn.Module):
@@ -45,8 +55,8 @@ class _Inductor(_Uniform):
 
 
 def test_an_ideal_copier_predicts_the_repeat_and_a_uniform_model_does_not() -> None:
-    copier = repeat_loss(_Inductor(), _Tokenizer(), seed=0, sequences=4, length=24)
-    uniform = repeat_loss(_Uniform(), _Tokenizer(), seed=0, sequences=4, length=24)
+    copier = repeat_loss(_Inductor(), _Tokenizer(), TEXTS, seed=0, sequences=4, length=24)
+    uniform = repeat_loss(_Uniform(), _Tokenizer(), TEXTS, seed=0, sequences=4, length=24)
     assert copier["repeat"] < 1.0 < 6.0 < copier["first"]
     assert copier["copy_gain"] > 6.0
     assert abs(uniform["copy_gain"]) < 1e-4

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
-
 from muse.core.adlaw import default_linter
 from muse.core.skills.ad import AdSkill
 from muse.training.authored import Example, load_examples
 from muse.training.compose import categories
-from muse.training.phrasebook import generate, product_and_points
+from muse.training.phrasebook import generate
 from muse.training.structure import structure_problem
 from muse.training.textmetrics import product_mention
 
@@ -63,28 +61,3 @@ def test_an_ad_brief_gets_three_different_variants_together() -> None:
             by_brief.setdefault(e.brief, []).append(e.output)
     assert by_brief
     assert all(len(set(v)) == len(v) == AdSkill.n for v in by_brief.values())
-
-
-@pytest.mark.parametrize(
-    ("brief", "lang", "product", "points"),
-    [
-        ("「松间」沐浴露，木质香调", "zh", "沐浴露", ("木质香调",)),
-        ("古镇民宿「听雨」，临河小院", "zh", "古镇民宿", ("临河小院",)),
-        (
-            "Wool-blend winter coat for city commuters, brand North Lane",
-            "en",
-            "Wool-blend winter coat",
-            ("for city commuters",),
-        ),
-        (
-            "Budget airline, new weekend routes to coastal cities and islands",
-            "en",
-            "Budget airline",
-            (),  # seven words: too long to repeat as a selling point
-        ),
-    ],
-)
-def test_product_and_points_split_a_brief(
-    brief: str, lang: str, product: str, points: tuple[str, ...]
-) -> None:
-    assert product_and_points(brief, lang) == (product, points)  # type: ignore[arg-type]

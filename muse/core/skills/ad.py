@@ -19,6 +19,7 @@ class AdSkill(TemplatedSkill):
     name = "ad"
     n = 3
     lint = True
+    grounded = True
     system: ClassVar[dict[Lang, str]] = {
         "zh": (
             "你是缪斯，一名资深广告文案。根据用户提供的产品或品牌简介写一条广告文案："

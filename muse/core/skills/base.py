@@ -21,6 +21,7 @@ class Skill(ABC):
     name: str  # "ad", "tagline", "brainstorm", "script", "chat"
     n: int = 1  # completions asked per request; the ad skill asks 3 (one variant each)
     lint: bool = False  # run the ad-law lint on the variants (ad copy and taglines)
+    grounded: bool = False  # each completion must name the brief's product (ad copy, taglines)
 
     @abstractmethod
     def params(self, lang: Lang) -> SamplingParams:
@@ -33,6 +34,10 @@ class Skill(ABC):
     @abstractmethod
     def user_prompt(self, argument: str, lang: Lang) -> str:
         """The user turn the model sees for a command argument (the brief, the topic…)."""
+
+    @abstractmethod
+    def argument_of(self, user_turn: str) -> str | None:
+        """The command argument inside a user turn `user_prompt` made; None for any other."""
 
     @abstractmethod
     def follow_up(self, action: Action, lang: Lang) -> str:

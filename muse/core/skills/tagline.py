@@ -54,6 +54,7 @@ class TaglineSkill(TemplatedSkill):
     name = "tagline"
     n = 1
     lint = True
+    grounded = True
     system: ClassVar[dict[Lang, str]] = {
         "zh": (
             f"你是缪斯，一名资深广告文案。根据用户提供的产品或品牌简介写 {TAGLINES} 条广告语，"

@@ -59,6 +59,16 @@ class TemplatedSkill(Skill):
         """The user turn with the argument filled in."""
         return self.user[lang].format(argument=argument.strip())
 
+    def argument_of(self, user_turn: str) -> str | None:
+        """The argument `user_prompt` put into `user_turn` (in either language), or None."""
+        for template in self.user.values():
+            head, _, tail = template.partition("{argument}")
+            if user_turn.startswith(head) and user_turn.endswith(tail):
+                argument = user_turn[len(head) : len(user_turn) - len(tail)]
+                if argument.strip():
+                    return argument
+        return None
+
     def follow_up(self, action: Action, lang: Lang) -> str:
         """The shared user turn for a button."""
         return FOLLOW_UPS[action][lang]

@@ -249,3 +249,12 @@ def test_text_helpers() -> None:
     assert list_items("intro\n1. a\nmiddle\n2. b") == ["a", "b"]
     assert list_items("a\nb") == ["a", "b"]
     assert join_sentences(["秋风起", "轻装行。", "Go now."]) == "秋风起 轻装行。Go now."
+
+
+def test_argument_of_reads_back_what_user_prompt_wrote() -> None:
+    for name in ("ad", "tagline", "brainstorm", "script", "chat"):
+        skill = get_skill(name)
+        for lang in ("zh", "en"):
+            turn = skill.user_prompt("  「松间」沐浴露，木质香调 ", lang)
+            assert skill.argument_of(turn) == "「松间」沐浴露，木质香调"
+    assert get_skill("ad").argument_of("更短一点。") is None

@@ -1,0 +1,47 @@
+"""What a brief is about: product, selling points, the words that name the product."""
+
+from __future__ import annotations
+
+import pytest
+
+from muse.core.brief import names_product, product_and_points, product_terms
+
+
+@pytest.mark.parametrize(
+    ("brief", "lang", "product", "points"),
+    [
+        ("「松间」沐浴露，木质香调", "zh", "沐浴露", ("木质香调",)),
+        ("古镇民宿「听雨」，临河小院", "zh", "古镇民宿", ("临河小院",)),
+        (
+            "Wool-blend winter coat for city commuters, brand North Lane",
+            "en",
+            "Wool-blend winter coat",
+            ("for city commuters",),
+        ),
+        (
+            "Budget airline, new weekend routes to coastal cities and islands",
+            "en",
+            "Budget airline",
+            (),  # seven words: too long to repeat as a selling point
+        ),
+    ],
+)
+def test_product_and_points_split_a_brief(
+    brief: str, lang: str, product: str, points: tuple[str, ...]
+) -> None:
+    assert product_and_points(brief, lang) == (product, points)  # type: ignore[arg-type]
+
+
+def test_product_terms_are_the_brand_and_the_product_words() -> None:
+    assert product_terms("「松间」沐浴露，木质香调", "zh") == ["松间", "沐浴露"]
+    english = "Electric toothbrush with a two-minute timer, brand Quiet Peak"
+    assert product_terms(english, "en") == ["Quiet Peak", "electric", "toothbrush"]
+    assert product_terms("，", "zh") == []
+
+
+def test_names_product_matches_any_term_ignoring_case() -> None:
+    terms = ["Quiet Peak", "toothbrush"]
+    assert names_product("A TOOTHBRUSH that times you", terms)
+    assert names_product("quiet peak, every morning", terms)
+    assert not names_product("Smile more", terms)
+    assert names_product("anything at all", [])  # a brief without a product constrains nothing

@@ -1,0 +1,81 @@
+"""Ad copy and taglines that do not name the brief's product are redrawn (generation.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from muse.core.adlaw import default_linter
+from muse.core.generation import REDRAWS, SkillRun
+from muse.core.llm.client import ChatMessage, ChatRequest
+from muse.core.messages import Action, Done, Kind
+from muse.core.skills.registry import get_skill
+from tests.conversation import send
+from tests.fake_model import FakeModel
+
+
+def done_of(events: list) -> Done:
+    assert isinstance(events[-1], Done), events[-1]
+    return events[-1]
+
+
+async def test_an_ad_variant_that_misses_the_product_is_redrawn(core, model) -> None:
+    def reply(request: ChatRequest, index: int) -> str:
+        if request.n == 3 and index == 1:
+            return "忙里偷闲的好时光\n周末拎包就走。"  # about nothing in particular
+        return f"这件风衣{len(model.requests)}-{index}\n轻薄防风，通勤出游都合适。"
+
+    model.reply = reply
+    done = done_of(await send(core, "/ad 新款风衣，轻薄防风"))
+    assert [r.n for r in model.requests] == [3, 1]  # the reply, then one redraw of one variant
+    assert len(done.variants) == 3 and all("风衣" in v.text for v in done.variants)
+    assert "忙里偷闲" not in done.text
+
+
+async def test_a_variant_still_off_brief_after_the_redraws_is_kept(core, model) -> None:
+    model.reply = lambda request, index: f"好好生活{index}\n慢慢来。"
+    done = done_of(await send(core, "/ad 新款风衣"))
+    assert [r.n for r in model.requests] == [3] + [3] * REDRAWS
+    assert [v.text for v in done.variants] == [f"好好生活{i}\n慢慢来。" for i in range(3)]
+
+
+async def test_taglines_are_redrawn_as_a_set_and_brainstorms_never(core, model) -> None:
+    sets = iter(["一\n二\n三\n四\n五", "松间\n二\n三\n四\n五"])
+    model.reply = lambda request, index: next(sets)
+    done = done_of(await send(core, "/tagline 「松间」沐浴露，木质香调"))
+    assert len(model.requests) == 2 and done.variants[0].text == "松间"
+    model.requests.clear()
+    model.reply = lambda request, index: "\n".join(f"{i}. 点子{i}" for i in range(1, 9))
+    await send(core, "/brainstorm 洗护品牌想推旅行装小样")
+    assert len(model.requests) == 1
+
+
+async def test_a_rework_button_stays_about_the_original_product(core, model) -> None:
+    first = done_of(await send(core, "/ad 新款风衣"))
+    model.requests.clear()
+    model.reply = lambda request, index: (
+        f"风衣{index}\n短一点。" if len(model.requests) > 1 else f"短句{index}\n短。"
+    )
+    shorter = done_of(
+        await send(
+            core, "", kind=Kind.ACTION, action=Action.SHORTER, target_message_id=first.message_id
+        )
+    )
+    assert [r.n for r in model.requests] == [3, 3]
+    assert all("风衣" in v.text for v in shorter.variants)
+
+
+async def test_a_seeded_redraw_asks_for_another_seed() -> None:
+    def reply(request: ChatRequest, index: int) -> str:
+        return "好好生活\n慢慢来。" if request.params.seed == 7 else f"风衣{index}\n好。"
+
+    model = FakeModel(reply)
+    skill = get_skill("ad")
+    messages = (ChatMessage("user", skill.user_prompt("风衣", "zh")),)
+    params = replace(skill.params("zh"), seed=7)  # as `muse train eval` asks
+    run = SkillRun(model, skill, messages, "zh", default_linter(), "风衣", params)
+    async for _ in run.deltas():
+        pass
+    variants = await run.variants()
+    assert [r.params.seed for r in model.requests] == [7, 1007]
+    assert run.redrawn == 3 and [v.text for v in variants] == [f"风衣{i}\n好。" for i in range(3)]
+    assert run.drafts == ["好好生活\n慢慢来。"] * 3 and run.completions[0] == "风衣0\n好。"
