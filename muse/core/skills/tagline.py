@@ -71,9 +71,9 @@ class TaglineSkill(TemplatedSkill):
         "zh": f"产品简介：{{argument}}\n请写 {TAGLINES} 条广告语。",
         "en": f"Brief: {{argument}}\nWrite {TAGLINES} taglines.",
     }
-    # Five short lines fit in 160 tokens; the same liveliness as ad copy.
+    # Five short lines fit in 160 tokens; decoded like ad copy (see ad.py).
     sampling = SamplingParams(
-        temperature=0.9, top_p=0.95, max_tokens=160, repetition_penalty=1.1, stop=STOP
+        temperature=0.6, top_p=0.95, max_tokens=160, repetition_penalty=1.05, stop=STOP
     )
 
     def split(self, completion: str, lang: Lang) -> list[str]:

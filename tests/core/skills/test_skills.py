@@ -61,7 +61,7 @@ def test_follow_ups_are_shared(name: str) -> None:
 @pytest.mark.parametrize("name", SKILL_NAMES)
 def test_params(name: str) -> None:
     params = get_skill(name).params("zh")
-    assert 0.7 <= params.temperature <= 1.0 and params.top_p == 0.95
+    assert 0.5 <= params.temperature <= 1.0 and params.top_p == 0.95
     assert "<|im_end|>" in params.stop and params.max_tokens >= 128
     assert get_skill(name).params("en") == params
 
