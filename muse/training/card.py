@@ -99,6 +99,18 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
                     "—",
                 ]
             )
+    drills = manifest.get("drills")
+    if drills:
+        sources.append(
+            [
+                "copy drills",
+                "muse/training/drills.py: spans of the package text recalled, coined names",
+                "as the package text",
+                f"{_number(facts.get('drill_share'))} of pretraining rows",
+                _number(drills["documents"]),
+                _number(drills["chars"]),
+            ]
+        )
     lines += _table(["source", "origin", "license", "weight", "documents", "characters"], sources)
     if authored:
         lines += [
@@ -124,7 +136,8 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
         if repeat:
             rows.append(
                 [
-                    "loss on random tokens / on their repeat (copying from context)",
+                    "loss on random runs of held-out tokens / on their repeat "
+                    "(copying from context)",
                     f"{_number(repeat['first'], 2)} / {_number(repeat['repeat'], 2)}",
                 ]
             )

@@ -171,6 +171,7 @@ def _facts(layout: Layout, options: Options) -> dict[str, Any]:
     }
     return {
         "preset": options.preset.name,
+        "drill_share": options.preset.pretrain.drill_share,
         "base": str(options.base) if options.base else None,
         "manifest": read(layout.corpus / "manifest.json") or {},
         "stages": trained,

@@ -229,8 +229,10 @@ def _answering(reply: str) -> Callable[[ChatRequest, int], str]:
     variants = [p.strip() for p in _AD_HEADER.split(reply) if p.strip()]
 
     def answer(request: ChatRequest, index: int) -> str:
-        if request.n == 1 or not _AD_HEADER.match(reply):
+        if not _AD_HEADER.match(reply):
             return reply
+        # A redraw of an authored variant that misses the product (n < 3) gets the same
+        # variants again, which the core does not take: the history keeps the authored reply.
         return variants[index]
 
     return answer

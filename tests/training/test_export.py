@@ -51,7 +51,10 @@ def test_model_card_names_sources_licenses_and_preset(tiny_run: Path) -> None:
         "exported on",
         "CPU, ",
         "brief-grounded",
+        "copy drills",
+        "0.250 of pretraining rows",
         "product mention",
+        "product mention first draw",
         "perplexity",
     ):
         assert needle in card, needle
