@@ -69,3 +69,8 @@ def names_product(text: str, terms: list[str]) -> bool:
     """Whether `text` names any of `terms` (case-insensitive); True when there are none."""
     folded = text.casefold()
     return not terms or any(t.casefold() in folded for t in terms)
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and IDF table now (about a second), not in someone's first turn."""
+    keywords("缪斯")

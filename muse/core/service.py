@@ -7,11 +7,13 @@ Telegram) runs the core this way; nothing is created before `start()`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from types import TracebackType
 
 from muse.core.adlaw import AdLawLinter
 from muse.core.assistant import Assistant
+from muse.core.brief import warm_up
 from muse.core.config import Settings
 from muse.core.history.db import Database
 from muse.core.history.repository import SqlHistoryStore
@@ -41,7 +43,8 @@ class MuseCore:
         return self._assistant
 
     async def start(self) -> None:
-        """Migrate the database, close interrupted turns, start the model client."""
+        """Migrate the database, close interrupted turns, start the model client (and load
+        jieba, which the product check needs, so the first turn does not wait for it)."""
         self._db = Database(self.settings.database_url)
         await self._db.start()
         store = SqlHistoryStore(self._db)
@@ -56,6 +59,9 @@ class MuseCore:
             log.warning("no model installed", extra={"path": str(self.settings.model_path)})
             self.model_problem = exc
             self._model = MissingModel(exc)
+        else:
+            # Ad copy and taglines are checked for the product with jieba (brief.py).
+            await asyncio.to_thread(warm_up)
         linter = AdLawLinter.from_settings(self.settings)
         self._assistant = Assistant(store, self._model, linter, self.settings)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from muse.core.brief import names_product, product_and_points, product_terms
@@ -45,3 +48,12 @@ def test_names_product_matches_any_term_ignoring_case() -> None:
     assert names_product("quiet peak, every morning", terms)
     assert not names_product("Smile more", terms)
     assert names_product("anything at all", [])  # a brief without a product constrains nothing
+
+
+def test_warm_up_loads_jieba_which_importing_does_not() -> None:
+    code = (
+        "import sys; import muse.core.brief as b; before = 'jieba.analyse' in sys.modules; "
+        "b.warm_up(); print(before, 'jieba.analyse' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "True"], result.stderr
