@@ -81,7 +81,8 @@ def test_single_turns_are_the_skills_prompts_and_an_authored_output() -> None:
         skill = get_skill(d.task)
         example = outputs[(d.task, d.lang, assistant["content"])]
         assert system == {"role": "system", "content": skill.system_prompt(d.lang)}  # type: ignore[arg-type]
-        brief = _argument(user["content"], d.task, d.lang)
+        brief = skill.argument_of(user["content"])
+        assert brief is not None, user["content"]
         assert skill.user_prompt(brief, d.lang) == user["content"]  # type: ignore[arg-type]
         assert _is_consistent(brief, example), (brief, example.output)
 
@@ -206,22 +207,9 @@ def _incoming(content: str, previous: str | None, reply_id: int | None, user: st
 def _command(content: str) -> tuple[str, str] | None:
     """(command, argument) when `content` is a command skill's user prompt."""
     for name in COMMANDS:
-        for lang in ("zh", "en"):
-            try:
-                return name, _argument(content, name, lang)
-            except ValueError:
-                continue
+        if (argument := get_skill(name).argument_of(content)) is not None:
+            return name, argument
     return None
-
-
-def _argument(content: str, task: str, lang: str) -> str:
-    """The argument inside a skill's user prompt; ValueError when it is not that prompt."""
-    if task == "chat":
-        return content
-    prefix, suffix = get_skill(task).user_prompt("\x00", lang).split("\x00")  # type: ignore[arg-type]
-    if not (content.startswith(prefix) and content.endswith(suffix)):
-        raise ValueError(content)
-    return content[len(prefix) : len(content) - len(suffix)]
 
 
 def _answering(reply: str) -> Callable[[ChatRequest, int], str]:

@@ -13,8 +13,8 @@ from muse.core.llm.client import ChatRequest, Chunk, ModelNotInstalled
 
 HOW_TO_GET_A_MODEL = (
     "To get a model, train one with `muse train all --preset cpu --out models/default` "
-    "(the default model ships in models/default), or set MUSE_MODEL_PATH to a Hugging Face "
-    "model directory, or set MUSE_MODEL_URL to an OpenAI-compatible server "
+    "(Muse looks for the default model in models/default), or set MUSE_MODEL_PATH to a "
+    "Hugging Face model directory, or set MUSE_MODEL_URL to an OpenAI-compatible server "
     "(e.g. http://127.0.0.1:8000/v1)."
 )
 
