@@ -20,8 +20,13 @@ def last_user(request: ChatRequest) -> str:
 
 
 def echo(request: ChatRequest, index: int) -> str:
-    """Default reply: a headline and one sentence quoting the request's last user turn."""
-    return f"回声{index + 1}\n你说的是：{last_user(request)}。"
+    """Default reply: a headline and one line quoting the request's last user turn.
+
+    The quote is flattened to one line, so an ad reply keeps the headline-and-body shape the core
+    redraws anything else for.
+    """
+    quoted = " ".join(last_user(request).split("\n"))
+    return f"回声{index + 1}\n你说的是：{quoted}。"
 
 
 class FakeModel:

@@ -24,12 +24,13 @@ from muse.core.llm.client import (
 )
 from muse.core.messages import TextDelta, Variant
 from muse.core.skills.base import Lang, Skill
+from muse.core.structure import structure_problem
 
 log = logging.getLogger(__name__)
 
 REPLACEMENT_CHARACTER = "\ufffd"
-# Rounds of redrawing the completions that do not name the brief's product; each round asks
-# for all of them again in one request.
+# Rounds of redrawing the completions that miss the brief's product or the skill's structure;
+# each round asks for all of them again in one request.
 REDRAWS = 2
 
 
@@ -86,8 +87,11 @@ class SkillRun:
     """Generates one reply of `skill` for `messages`: `deltas()` first, then `variants()`.
 
     For a grounded skill (ad copy, taglines) given the `brief`, a completion that names neither
-    the brief's brand nor its product is redrawn (up to REDRAWS rounds) before the variants are
-    linted; what streamed is then replaced, as a linted variant is.
+    the brief's brand nor its product, or that breaks the skill's structure (structure.py: a
+    headline and a body; five taglines within their length), is redrawn (up to REDRAWS rounds)
+    before the variants are linted; what streamed is then replaced, as a linted variant is.
+    Brainstorms and scripts are not: they are one long completion, and a redraw would double the
+    wait for the whole reply.
     """
 
     def __init__(
@@ -105,7 +109,7 @@ class SkillRun:
         self._lang = lang
         self._linter = linter
         self._brief = brief if skill.grounded else None
-        self.redrawn = 0  # completions replaced because they did not name the product
+        self.redrawn = 0  # completions replaced because they missed the product or structure
         self.completions: list[str] = []  # after the redraws: what the variants come from
         self._request = ChatRequest(messages, params or skill.params(lang), n=skill.n)
         self._text = OrderedText(skill.n, lambda i: skill.variant_header(i, lang))
@@ -150,11 +154,17 @@ class SkillRun:
         return await self._lint(texts)
 
     async def _ground(self, completions: list[str], brief: str) -> list[str]:
-        """The completions, those that do not name the brief's product redrawn where possible."""
+        """The completions, those off the brief or off its shape redrawn where possible."""
         terms = await asyncio.to_thread(product_terms, brief, self._lang)
+
+        def usable(completion: str) -> bool:
+            return names_product(completion, terms) and not structure_problem(
+                self._skill.name, completion, self._lang
+            )
+
         result = list(completions)
         for round_ in range(1, REDRAWS + 1):
-            off = [i for i, c in enumerate(result) if not names_product(c, terms)]
+            off = [i for i, c in enumerate(result) if not usable(c)]
             if not off:
                 break
             params = self._request.params
@@ -167,8 +177,8 @@ class SkillRun:
             except ModelError as exc:
                 log.warning("redraw failed", extra={"code": exc.code})
                 break
-            named = [c for c in fresh if names_product(c, terms) and c not in result]
-            for i, completion in zip(off, named, strict=False):
+            better = [c for c in fresh if usable(c) and c not in result]
+            for i, completion in zip(off, better, strict=False):
                 result[i] = completion
                 self.redrawn += 1
         return result

@@ -37,7 +37,7 @@ from muse.core.messages import Action
 from muse.core.skills.ad import AdSkill
 from muse.core.skills.base import Lang
 from muse.core.skills.registry import get_skill
-from muse.training.structure import structure_problem
+from muse.core.structure import structure_problem
 
 TASKS = ("ad", "tagline", "brainstorm", "script", "chat")
 LANGS: tuple[Lang, ...] = ("zh", "en")

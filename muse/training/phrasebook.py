@@ -31,9 +31,9 @@ from muse.core.language import detect_language
 from muse.core.skills.ad import AdSkill
 from muse.core.skills.base import Lang
 from muse.core.skills.tagline import TAGLINES, fits
+from muse.core.structure import structure_problem
 from muse.training.authored import Example
 from muse.training.lexicons import load_lexicons
-from muse.training.structure import structure_problem
 
 BRAND_SHARE = 0.5  # briefs that name a brand
 # Briefs whose product is a coined name (random characters, sometimes before a real product's

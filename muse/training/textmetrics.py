@@ -14,7 +14,7 @@ from muse.core.brief import keywords, names_product, product_terms
 from muse.core.skills.base import Lang
 from muse.core.skills.brainstorm import IDEAS
 from muse.core.skills.tagline import TAGLINES, fits
-from muse.training.structure import MAX_SCENES, MIN_SCENES, structure_problem
+from muse.core.structure import MAX_SCENES, MIN_SCENES, structure_problem
 
 KEYWORDS = 5  # brief keywords checked for coverage
 

@@ -79,3 +79,22 @@ async def test_a_seeded_redraw_asks_for_another_seed() -> None:
     assert [r.params.seed for r in model.requests] == [7, 1007]
     assert run.redrawn == 3 and [v.text for v in variants] == [f"风衣{i}\n好。" for i in range(3)]
     assert run.drafts == ["好好生活\n慢慢来。"] * 3 and run.completions[0] == "风衣0\n好。"
+
+
+async def test_an_ad_variant_that_breaks_the_shape_is_redrawn(core, model) -> None:
+    def reply(request: ChatRequest, index: int) -> str:
+        if request.n == 3 and index == 2:
+            return "风衣\n轻薄防风。\n通勤出游都合适。"  # a third line the ad skill never asks for
+        return f"这件风衣{len(model.requests)}-{index}\n轻薄防风，通勤出游都合适。"
+
+    model.reply = reply
+    done = done_of(await send(core, "/ad 新款风衣，轻薄防风"))
+    assert [r.n for r in model.requests] == [3, 1]
+    assert [v.text.count("\n") for v in done.variants] == [1, 1, 1]
+
+
+async def test_a_tagline_set_short_of_five_lines_is_redrawn(core, model) -> None:
+    sets = iter(["松间\n木香\n慢下来\n好眠", "松间\n木香\n慢下来\n好眠\n林间清晨"])
+    model.reply = lambda request, index: next(sets)
+    done = done_of(await send(core, "/tagline 「松间」沐浴露，木质香调"))
+    assert len(model.requests) == 2 and len(done.variants) == 5

@@ -6,10 +6,10 @@ from functools import cache
 
 from muse.core.adlaw import default_linter
 from muse.core.skills.ad import AdSkill
+from muse.core.structure import structure_problem
 from muse.training.authored import Example, load_examples
 from muse.training.compose import categories
 from muse.training.phrasebook import generate
-from muse.training.structure import structure_problem
 from muse.training.textmetrics import product_mention
 
 HELD_OUT = {"个护", "航空", "零食"}

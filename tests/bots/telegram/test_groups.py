@@ -18,7 +18,7 @@ async def test_every_command_form_for_muse_is_answered_and_others_are_not(
     api: FakeBotApi, bot: TelegramAdapter, model: FakeModel
 ) -> None:
     addressed = await say(api, GROUP, XIAOHONG, "/ad@MuseTestBot 新款服装")
-    bare = await say(api, GROUP, BOB, "/tagline 新款服装")
+    bare = await say(api, GROUP, BOB, "/brainstorm 新款服装")
     await say(api, GROUP, BOB, "/ad@OtherBot 新款服装")
     await say(api, GROUP, BOB, "/weather 北京")
     await say(api, GROUP, XIAOHONG, "今天下午开会吗？")

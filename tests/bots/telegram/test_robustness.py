@@ -29,7 +29,7 @@ async def test_a_redelivered_update_is_not_answered_twice(
     await api.push(dict(update))
     second = TelegramAdapter(settings, core)
     await second.start()
-    await say(api, ME, XIAOHONG, "/tagline 新款服装")
+    await say(api, ME, XIAOHONG, "/brainstorm 新款服装")
     await api.wait_for(lambda: finished(api, ME, 2))
     await second.stop()
     assert api.delivered.count(update["update_id"]) == 2

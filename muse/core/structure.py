@@ -1,7 +1,9 @@
 """Does a completion follow the structure its skill asks for, and survive post-processing as is?
 
 The checks call the core's own `split` and `render`, so a completion that passes is kept by
-serving exactly as written: training text never teaches a shape the core would rewrite.
+serving exactly as written. Serving redraws ad copy and tagline sets that fail them
+(generation.py); training keeps only data that passes, so it never teaches a shape the core would
+rewrite; `muse train eval` reports the share that passes.
 """
 
 from __future__ import annotations
