@@ -158,8 +158,9 @@ class SkillRun:
         terms = await asyncio.to_thread(product_terms, brief, self._lang)
 
         def usable(completion: str) -> bool:
+            # Servers may end a completion with a newline the skill's split strips anyway.
             return names_product(completion, terms) and not structure_problem(
-                self._skill.name, completion, self._lang
+                self._skill.name, completion.strip(), self._lang
             )
 
         result = list(completions)

@@ -23,12 +23,18 @@ class ChatMessage:
 
 @dataclass(frozen=True, slots=True)
 class SamplingParams:
-    """Decoding settings of one request (OpenAI names; repetition_penalty as vLLM takes it)."""
+    """Decoding settings of one request (OpenAI names; repetition_penalty as vLLM takes it).
+
+    The repetition penalty also weighs on the prompt's tokens; the frequency and presence
+    penalties (OpenAI's, −2 to 2) only on what the reply already generated.
+    """
 
     temperature: float = 0.8
     top_p: float = 0.95
     max_tokens: int = 256
     repetition_penalty: float = 1.1
+    frequency_penalty: float = 0.0
+    presence_penalty: float = 0.0
     stop: tuple[str, ...] = ()
     seed: int | None = None
 

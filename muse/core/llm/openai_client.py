@@ -134,6 +134,10 @@ class OpenAIClient:
             "max_tokens": params.max_tokens,
             "repetition_penalty": params.repetition_penalty,
         }
+        # Sent only when set: OpenAI-compatible servers differ in which penalties they take.
+        for penalty in ("frequency_penalty", "presence_penalty"):
+            if value := getattr(params, penalty):
+                body[penalty] = value
         if params.stop:
             body["stop"] = list(params.stop)
         if params.seed is not None:

@@ -47,7 +47,15 @@ async def test_stream_one_completion_and_wire_format(server: FakeServer) -> None
     assert body["messages"] == [{"role": "user", "content": "写一句秋季新品广告"}]
     assert body["temperature"] == 0.5 and body["stop"] == ["\n\n"] and body["seed"] == 3
     assert body["repetition_penalty"] == 1.1 and body["max_tokens"] == 256
+    assert "frequency_penalty" not in body and "presence_penalty" not in body
     assert server.auth == ["Bearer k-123"]
+
+
+async def test_openai_penalties_are_sent_when_set(server: FakeServer) -> None:
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        await client.complete(request(frequency_penalty=0.4, presence_penalty=-0.5))
+    body = server.bodies[0]
+    assert body["frequency_penalty"] == 0.4 and body["presence_penalty"] == -0.5
 
 
 async def test_stream_three_interleaved_completions(server: FakeServer) -> None:

@@ -89,6 +89,8 @@ def _options(params: SamplingParams) -> SamplingOptions:
         temperature=params.temperature,
         top_p=params.top_p,
         repetition_penalty=params.repetition_penalty,
+        frequency_penalty=params.frequency_penalty,
+        presence_penalty=params.presence_penalty,
         max_tokens=params.max_tokens,
         stop=params.stop,
         seed=params.seed,

@@ -1,7 +1,12 @@
 """Per-sequence sampling of a whole batch at once: every row has its own temperature, top-p,
-top-k, repetition penalty and random generator.
+top-k, penalties and random generator.
 
-Order as transformers' `generate`: repetition penalty, then temperature, top-k, top-p, then a
+The repetition penalty (CTRL, as transformers and vLLM apply it) covers the prompt's tokens too;
+OpenAI's frequency and presence penalties count only the tokens generated so far
+(platform.openai.com/docs/advanced-usage, "Frequency and presence penalties"), so a reply can be
+kept from repeating itself without being pushed off the words of its brief.
+
+Order as transformers' `generate`: penalties, then temperature, top-k, top-p, then a
 draw (greedy rows take the argmax of the penalized logits, so temperature 0 matches
 `generate(do_sample=False)` token for token). Drawing uses the exponential race (probs / Exp(1),
 argmax; as vLLM and nano-vllm do), which lets each seeded request draw its own noise.
@@ -17,11 +22,12 @@ from muse.core.llm.engine.sequence import Request, Sequence
 
 
 class Sampler:
-    """Keeps, per KV slot, which tokens its sequence has seen (for the repetition penalty)."""
+    """Keeps, per KV slot, which tokens its sequence has seen and how often it generated each."""
 
     def __init__(self, slots: int, vocab_size: int, device: Any) -> None:
         self._device = device
         self._seen = torch.zeros(slots, vocab_size, dtype=torch.bool, device=device)
+        self._generated = torch.zeros(slots, vocab_size, dtype=torch.int32, device=device)
         self._rng = torch.Generator(device=device)
         self._rng.seed()
 
@@ -31,6 +37,7 @@ class Sampler:
         for seq in request.seqs:
             self._seen[seq.slot] = False
             self._seen[seq.slot, prompt] = True
+            self._generated[seq.slot] = 0
         if request.options.seed is not None:
             request.rng = torch.Generator(device=self._device).manual_seed(request.options.seed)
 
@@ -43,12 +50,20 @@ class Sampler:
             p = torch.tensor(penalty, device=device).unsqueeze(1)  # [B, 1]
             penalized = torch.where(logits < 0, logits * p, logits / p)
             logits = torch.where(self._seen[slots], penalized, logits)
+        frequency = [s.options.frequency_penalty for s in seqs]
+        presence = [s.options.presence_penalty for s in seqs]
+        if any(frequency) or any(presence):
+            counts = self._generated[slots].float()  # [B, vocab]
+            f = torch.tensor(frequency, device=device).unsqueeze(1)  # [B, 1]
+            p = torch.tensor(presence, device=device).unsqueeze(1)
+            logits = logits - f * counts - p * (counts > 0)
         tokens = logits.argmax(dim=-1)  # [B]
         sampled = [i for i, s in enumerate(seqs) if s.options.temperature > 0]
         if sampled:
             rows = torch.tensor(sampled, device=device)
             tokens[rows] = self._draw(logits[rows], [seqs[i] for i in sampled])
         self._seen[slots, tokens] = True
+        self._generated[slots, tokens] += 1
         return tokens.tolist()
 
     def _draw(self, logits: torch.Tensor, seqs: list[Sequence]) -> torch.Tensor:

@@ -31,6 +31,9 @@ class SamplingOptions:
     top_p: float = 1.0
     top_k: int = 0  # 0: no top-k cut
     repetition_penalty: float = 1.0  # as in CTRL (Keskar et al. 2019) and transformers
+    # OpenAI's penalties: minus frequency × times generated, minus presence once generated.
+    frequency_penalty: float = 0.0
+    presence_penalty: float = 0.0
     max_tokens: int = 256
     stop: tuple[str, ...] = ()
     seed: int | None = None

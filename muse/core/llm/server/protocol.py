@@ -2,7 +2,7 @@
 
 Spec followed: https://platform.openai.com/docs/api-reference/chat/create and /completions;
 `top_k` and `repetition_penalty` are vLLM's extensions. Unknown fields are ignored, as OpenAI
-and vLLM do; fields Muse cannot honour (logprobs, tools, penalties other than repetition) are
+and vLLM do; fields Muse cannot honour (logprobs, tools, logit_bias) are
 refused with a 400 rather than silently dropped.
 """
 
@@ -132,9 +132,6 @@ def _generate(body: dict[str, Any], prompts: list[Any], max_n: int) -> Generate:
     for unsupported in ("logprobs", "top_logprobs", "tools", "functions", "logit_bias"):
         if body.get(unsupported):
             raise bad(f"`{unsupported}` is not supported by this server.", unsupported)
-    for penalty in ("presence_penalty", "frequency_penalty"):
-        if _number(body, penalty, -2.0, 2.0, 0.0) != 0.0:
-            raise bad(f"`{penalty}` is not supported; use `repetition_penalty`.", penalty)
     fmt = body.get("response_format")
     if fmt is not None and (not isinstance(fmt, dict) or fmt.get("type") != "text"):
         raise bad('Only `response_format` {"type": "text"} is supported.', "response_format")
@@ -147,6 +144,8 @@ def _generate(body: dict[str, Any], prompts: list[Any], max_n: int) -> Generate:
         top_p=_number(body, "top_p", 0.0, 1.0, 1.0, open_low=True),
         top_k=max(0, _integer(body, "top_k", -1, None, 0)),
         repetition_penalty=_number(body, "repetition_penalty", 0.0, None, 1.0, open_low=True),
+        frequency_penalty=_number(body, "frequency_penalty", -2.0, 2.0, 0.0),
+        presence_penalty=_number(body, "presence_penalty", -2.0, 2.0, 0.0),
         # No max_tokens: as much as the context leaves (the engine clips it to that anyway).
         max_tokens=_integer({"max_tokens": max_tokens}, "max_tokens", 1, None, 1 << 30),
         stop=_stops(body.get("stop")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,39 @@ async def test_each_request_samples_with_its_own_settings_in_a_shared_batch(
     )
     assert together[:3] == alone
     assert alone[2] != await texts(engine, batch[2], GREEDY)  # the penalty did change the text
+
+
+def penalized_reference(
+    model_dir: Path, prompt: list[int], frequency: float, presence: float, max_tokens: int
+) -> str:
+    """Greedy decoding with OpenAI's penalties written out: logits[t] − frequency · (times t was
+    generated) − presence · (t was generated at all); the prompt's tokens are not counted."""
+    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(model_dir, local_files_only=True)
+    ids, counts = list(prompt), torch.zeros(model.config.vocab_size)
+    with torch.no_grad():
+        for _ in range(max_tokens):
+            logits = model(torch.tensor([ids])).logits[0, -1]
+            token = int((logits - frequency * counts - presence * (counts > 0)).argmax())
+            if token == tokenizer.eos_token_id:
+                break
+            ids.append(token)
+            counts[token] += 1
+    return tokenizer.decode(ids[len(prompt) :], skip_special_tokens=True)
+
+
+async def test_frequency_and_presence_penalties_count_generated_tokens_only(
+    engine: Engine, tiny_model_dir: Path
+) -> None:
+    (prompt,) = prompts(engine, 1)
+    for frequency, presence in ((0.8, 0.0), (0.0, 1.5), (0.5, 0.5)):
+        options = SamplingOptions(
+            temperature=0, frequency_penalty=frequency, presence_penalty=presence, max_tokens=16
+        )
+        expected = penalized_reference(tiny_model_dir, prompt, frequency, presence, 16)
+        assert await texts(engine, prompt, options) == [expected]
+    plain = await texts(engine, prompt, GREEDY)
+    assert plain != await texts(engine, prompt, replace(GREEDY, presence_penalty=1.5))
 
 
 async def test_limits_are_refused_before_anything_is_queued(engine: Engine) -> None:

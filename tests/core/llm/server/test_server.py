@@ -178,7 +178,8 @@ MALFORMED = [
     ({"messages": MESSAGES, "stop": ["a", "b", "c", "d", "e"]}, 400, "stop"),
     ({"messages": MESSAGES, "stream": "yes"}, 400, "stream"),
     ({"messages": MESSAGES, "logprobs": True}, 400, "logprobs"),
-    ({"messages": MESSAGES, "presence_penalty": 1}, 400, "repetition_penalty"),
+    ({"messages": MESSAGES, "presence_penalty": 3}, 400, "presence_penalty"),
+    ({"messages": MESSAGES, "logit_bias": {"42": 5}}, 400, "logit_bias"),
     ({"messages": MESSAGES, "model": "gpt-4o"}, 404, "does not exist"),
     ({"messages": [{"role": "user", "content": "秋季新品! " * 2000}]}, 400, "context length"),
 ]
