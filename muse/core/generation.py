@@ -89,7 +89,8 @@ class SkillRun:
     For a grounded skill (ad copy, taglines) given the `brief`, a completion that names neither
     the brief's brand nor its product, or that breaks the skill's structure (structure.py: a
     headline and a body; five taglines within their length), is redrawn (up to REDRAWS rounds)
-    before the variants are linted; what streamed is then replaced, as a linted variant is.
+    and replaced by a draw that misses less, before the variants are linted; what streamed is
+    then replaced, as a linted variant is.
     Brainstorms and scripts are not: they are one long completion, and a redraw would double the
     wait for the whole reply.
     """
@@ -109,7 +110,7 @@ class SkillRun:
         self._lang = lang
         self._linter = linter
         self._brief = brief if skill.grounded else None
-        self.redrawn = 0  # completions replaced because they missed the product or structure
+        self.redrawn = 0  # completions replaced by a redraw that fixed what they missed
         self.completions: list[str] = []  # after the redraws: what the variants come from
         self._request = ChatRequest(messages, params or skill.params(lang), n=skill.n)
         self._text = OrderedText(skill.n, lambda i: skill.variant_header(i, lang))
@@ -157,15 +158,17 @@ class SkillRun:
         """The completions, those off the brief or off its shape redrawn where possible."""
         terms = await asyncio.to_thread(product_terms, brief, self._lang)
 
-        def usable(completion: str) -> bool:
+        def merit(completion: str) -> int:
+            """2 for copy on the brief and in shape, 1 for either, 0 for neither."""
             # Servers may end a completion with a newline the skill's split strips anyway.
-            return names_product(completion, terms) and not structure_problem(
-                self._skill.name, completion.strip(), self._lang
-            )
+            shaped = structure_problem(self._skill.name, completion.strip(), self._lang) is None
+            return names_product(completion, terms) + shaped
 
         result = list(completions)
         for round_ in range(1, REDRAWS + 1):
-            off = [i for i, c in enumerate(result) if not usable(c)]
+            off = sorted(
+                (i for i, c in enumerate(result) if merit(c) < 2), key=lambda i: merit(result[i])
+            )
             if not off:
                 break
             params = self._request.params
@@ -178,10 +181,12 @@ class SkillRun:
             except ModelError as exc:
                 log.warning("redraw failed", extra={"code": exc.code})
                 break
-            better = [c for c in fresh if usable(c) and c not in result]
-            for i, completion in zip(off, better, strict=False):
-                result[i] = completion
-                self.redrawn += 1
+            # The worst completions take the best new ones, each only where it is an improvement.
+            better = sorted((c for c in fresh if c not in result), key=merit, reverse=True)
+            for i in off:
+                if better and merit(better[0]) > merit(result[i]):
+                    result[i] = better.pop(0)
+                    self.redrawn += 1
         return result
 
     async def _lint(self, texts: list[str]) -> list[Variant]:

@@ -98,3 +98,21 @@ async def test_a_tagline_set_short_of_five_lines_is_redrawn(core, model) -> None
     model.reply = lambda request, index: next(sets)
     done = done_of(await send(core, "/tagline 「松间」沐浴露，木质香调"))
     assert len(model.requests) == 2 and len(done.variants) == 5
+
+
+async def test_a_redraw_replaces_only_what_it_improves(core, model) -> None:
+    def reply(request: ChatRequest, index: int) -> str:
+        if request.n == 3:  # named but one line; in shape but off-brief; fine
+            return ["风衣就是风衣", "好好生活\n慢慢来。", "风衣\n轻薄防风。"][index]
+        # The redraw of the two: one in shape but still off-brief, one that fixes everything.
+        return ["周末愉快\n出去走走。", "这件风衣\n通勤正好。"][index]
+
+    model.reply = reply
+    done = done_of(await send(core, "/ad 新款风衣"))
+    assert [r.n for r in model.requests] == [3, 2, 1]  # the second round redraws one
+    # The best new draw went to the first; the other new one is no better than "好好生活".
+    assert [v.text for v in done.variants] == [
+        "这件风衣\n通勤正好。",
+        "好好生活\n慢慢来。",
+        "风衣\n轻薄防风。",
+    ]
