@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     history_tokens: int = Field(default=1024, alias="MUSE_HISTORY_TOKENS")
     # Minutes of silence after which a conversation starts fresh.
     idle_minutes: float = Field(default=180.0, alias="MUSE_IDLE_MINUTES")
+    # Hours a platform event id is kept to drop redeliveries (Telegram's last up to 24 h).
+    event_retention_hours: float = Field(default=48.0, gt=0, alias="MUSE_EVENT_RETENTION_HOURS")
     # Extra ad-law terms, comma separated, added to the shipped list.
     adlaw_extra_terms: str = Field(default="", alias="MUSE_ADLAW_EXTRA_TERMS")
     # A UTF-8 file of extra ad-law terms, one per line (# comments allowed).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from types import TracebackType
 
 from muse.core.adlaw import AdLawLinter
@@ -47,7 +48,7 @@ class MuseCore:
         jieba, which the product check needs, so the first turn does not wait for it)."""
         self._db = Database(self.settings.database_url)
         await self._db.start()
-        store = SqlHistoryStore(self._db)
+        store = SqlHistoryStore(self._db, timedelta(hours=self.settings.event_retention_hours))
         if interrupted := await store.close_pending():
             log.warning("closed interrupted turns", extra={"count": interrupted})
         self._model = self._given_model or make_model_client(self.settings)

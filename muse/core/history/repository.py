@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 # Bulk statements here never touch objects loaded in the session, so skip syncing them.
 NO_SYNC = {"synchronize_session": False}
+# How often a claim also deletes the event ids past their retention (they only need to outlive
+# the platform's redeliveries), so the table stays a day or two of events, not all of them.
+PRUNE_EVERY = timedelta(hours=1)
 
 
 def _key_matches(key: ConversationKey) -> ColumnElement[bool]:
@@ -45,26 +48,42 @@ def _key_matches(key: ConversationKey) -> ColumnElement[bool]:
 
 
 class SqlHistoryStore:
-    """Conversation history, event dedup and user deletion on a started `Database`."""
+    """Conversation history, event dedup and user deletion on a started `Database`.
 
-    def __init__(self, db: Database) -> None:
+    Event ids are kept `event_retention` (Slack retries within minutes, Telegram redelivers an
+    unconfirmed update for up to 24 hours), then deleted by a later claim.
+    """
+
+    def __init__(self, db: Database, event_retention: timedelta) -> None:
         self._db = db
+        self._event_retention = event_retention
+        self._next_prune = utcnow()  # the first claim prunes what earlier runs left
 
     def _session(self) -> AsyncSession:
         return self._db.sessionmaker()
 
     async def claim_event(self, platform: str, event_id: str) -> bool:
         """Record a platform event id; False when it was already recorded (a duplicate)."""
+        now = utcnow()
+        prune = now >= self._next_prune
         try:
             async with self._session() as session, session.begin():
                 await session.execute(
                     insert(ProcessedEvent).values(
-                        platform=platform, event_id=event_id, created_at=utcnow()
+                        platform=platform, event_id=event_id, created_at=now
                     )
                 )
+                if prune:
+                    await session.execute(
+                        delete(ProcessedEvent)
+                        .where(ProcessedEvent.created_at < now - self._event_retention)
+                        .execution_options(**NO_SYNC)
+                    )
         except IntegrityError:
             log.info("duplicate event %s/%s ignored", platform, event_id)
             return False
+        if prune:
+            self._next_prune = now + PRUNE_EVERY
         return True
 
     async def open_conversation(self, key: ConversationKey, idle: timedelta) -> store.Conversation:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from muse.core.history.db import Database
 from muse.core.history.repository import SqlHistoryStore
+
+RETENTION = timedelta(hours=48)  # the settings' default
 
 
 @pytest.fixture
@@ -27,4 +30,4 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def store(database: Database) -> SqlHistoryStore:
     """The history store on `database`."""
-    return SqlHistoryStore(database)
+    return SqlHistoryStore(database, RETENTION)

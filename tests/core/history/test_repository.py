@@ -11,9 +11,10 @@ from sqlalchemy import inspect, select, text, update
 from sqlalchemy.exc import StatementError
 
 from muse.core.history.db import Database
-from muse.core.history.models import Conversation, Message
+from muse.core.history.models import Conversation, Message, ProcessedEvent
 from muse.core.history.repository import SqlHistoryStore
 from muse.core.history.store import ConversationKey, RepliedMessage, Scope
+from tests.core.history.conftest import RETENTION
 
 IDLE = timedelta(hours=3)
 DM = ConversationKey("slack", "T1", Scope.DM, user_id="alice")
@@ -43,6 +44,26 @@ async def test_claim_event_rejects_duplicates(store: SqlHistoryStore) -> None:
     assert await store.claim_event("telegram", "Ev1") is True
 
 
+async def test_event_ids_past_their_retention_are_deleted_by_a_later_claim(
+    database: Database,
+) -> None:
+    first = SqlHistoryStore(database, RETENTION)
+    assert await first.claim_event("telegram", "old") is True
+    assert await first.claim_event("telegram", "recent") is True
+    async with database.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(ProcessedEvent)
+            .where(ProcessedEvent.event_id == "old")
+            .values(created_at=datetime.now(UTC) - RETENTION - timedelta(minutes=1))
+        )
+    assert await first.claim_event("telegram", "old") is False  # pruned at most hourly
+    restarted = SqlHistoryStore(database, RETENTION)  # its first claim prunes
+    assert await restarted.claim_event("slack", "Ev9") is True
+    async with database.sessionmaker() as session:
+        kept = (await session.execute(select(ProcessedEvent.event_id))).scalars().all()
+    assert sorted(kept) == ["Ev9", "recent"]
+
+
 async def test_concurrent_claims_have_exactly_one_winner(store: SqlHistoryStore) -> None:
     claims = await asyncio.gather(*(store.claim_event("slack", "Ev2") for _ in range(8)))
     assert sorted(claims) == [False] * 7 + [True]
@@ -50,11 +71,11 @@ async def test_concurrent_claims_have_exactly_one_winner(store: SqlHistoryStore)
 
 async def test_history_survives_a_restart(database_url: str) -> None:
     async with Database(database_url) as db:
-        store = SqlHistoryStore(db)
+        store = SqlHistoryStore(db, RETENTION)
         conversation = await store.open_conversation(DM, IDLE)
         await _turn(store, conversation.id, "alice", "秋季新品的广告语")
     async with Database(database_url) as db:
-        store = SqlHistoryStore(db)
+        store = SqlHistoryStore(db, RETENTION)
         assert (await store.open_conversation(DM, IDLE)).id == conversation.id
         turns = await store.turns(conversation.id)
     assert [(t.role, t.content) for t in turns] == [
@@ -223,12 +244,12 @@ async def test_forget_deletes_every_row_of_the_user_only(
 
 async def test_close_pending_after_a_crash(database_url: str) -> None:
     async with Database(database_url) as db:
-        store = SqlHistoryStore(db)
+        store = SqlHistoryStore(db, RETENTION)
         conversation = await store.open_conversation(DM, IDLE)
         await _turn(store, conversation.id, "alice", "完成的")
         await store.add_user_turn(conversation.id, "alice", "中断的", 3, "chat")
     async with Database(database_url) as db:
-        store = SqlHistoryStore(db)
+        store = SqlHistoryStore(db, RETENTION)
         assert await store.close_pending() == 1
         assert await store.close_pending() == 0
         assert [t.content for t in await store.turns(conversation.id)] == ["完成的", "re: 完成的"]
