@@ -71,9 +71,10 @@ class TaglineSkill(TemplatedSkill):
         "zh": f"产品简介：{{argument}}\n请写 {TAGLINES} 条广告语。",
         "en": f"Brief: {{argument}}\nWrite {TAGLINES} taglines.",
     }
-    # Five short lines fit in 160 tokens; decoded like ad copy (see ad.py).
+    # Five short lines fit in 160 tokens; decoded like ad copy (see ad.py): 75% of tagline sets
+    # named the product without the penalty, 63% at 1.05 and with a 0.3 frequency penalty.
     sampling = SamplingParams(
-        temperature=0.6, top_p=0.95, max_tokens=160, repetition_penalty=1.05, stop=STOP
+        temperature=0.6, top_p=0.95, max_tokens=160, repetition_penalty=1.0, stop=STOP
     )
 
     def split(self, completion: str, lang: Lang) -> list[str]:
