@@ -60,7 +60,7 @@ train() {
     tar -C "$run/work" -xJf "$carry/corpus.tar.xz"
     # The corpus was built here with the same preset: mark its stage done, as `muse train all`
     # would have, so the run starts at the tokenizer.
-    "$python" - "$run" "$preset" <<'EOF'
+    "$python" - "$run" <<'EOF'
 import json, sys
 from pathlib import Path
 

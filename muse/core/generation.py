@@ -165,10 +165,9 @@ class SkillRun:
             return names_product(completion, terms) + shaped
 
         result = list(completions)
+        scores = [merit(c) for c in result]
         for round_ in range(1, REDRAWS + 1):
-            off = sorted(
-                (i for i, c in enumerate(result) if merit(c) < 2), key=lambda i: merit(result[i])
-            )
+            off = sorted((i for i, score in enumerate(scores) if score < 2), key=scores.__getitem__)
             if not off:
                 break
             params = self._request.params
@@ -182,10 +181,12 @@ class SkillRun:
                 log.warning("redraw failed", extra={"code": exc.code})
                 break
             # The worst completions take the best new ones, each only where it is an improvement.
-            better = sorted((c for c in fresh if c not in result), key=merit, reverse=True)
+            better = sorted(
+                ((merit(c), c) for c in fresh if c not in result), key=lambda t: t[0], reverse=True
+            )
             for i in off:
-                if better and merit(better[0]) > merit(result[i]):
-                    result[i] = better.pop(0)
+                if better and better[0][0] > scores[i]:
+                    scores[i], result[i] = better.pop(0)
                     self.redrawn += 1
         return result
 
