@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
 from muse.core.adlaw import AdLawLinter
-from muse.core.brief import names_product, product_terms
+from muse.core.brief import names_product, product_terms, spellings
 from muse.core.llm.client import (
     ChatMessage,
     ChatRequest,
@@ -89,7 +89,8 @@ class SkillRun:
     For a grounded skill (ad copy, taglines) given the `brief`, a completion that names neither
     the brief's brand nor its product, or that breaks the skill's structure (structure.py: a
     headline and a body; five taglines within their length), is redrawn (up to REDRAWS rounds)
-    and replaced by a draw that misses less, before the variants are linted; what streamed is
+    and replaced by a draw that misses less (or, for a skill whose variants stand alone, by one
+    made of the variants of both: `Skill.combine`), before the variants are linted; what streamed is
     then replaced, as a linted variant is.
     Brainstorms and scripts are not: they are one long completion, and a redraw would double the
     wait for the whole reply.
@@ -110,6 +111,7 @@ class SkillRun:
         self._lang = lang
         self._linter = linter
         self._brief = brief if skill.grounded else None
+        self._product_terms: list[str] | None = None
         self.redrawn = 0  # completions replaced by a redraw that fixed what they missed
         self.completions: list[str] = []  # after the redraws: what the variants come from
         self._request = ChatRequest(messages, params or skill.params(lang), n=skill.n)
@@ -123,6 +125,10 @@ class SkillRun:
 
     async def deltas(self) -> AsyncIterator[TextDelta]:
         """Stream the reply as append-only text deltas."""
+        if self._brief and self._request.params.copy_bias:
+            terms = await self._terms(self._brief)
+            params = replace(self._request.params, copy_phrases=spellings(terms, self._lang))
+            self._request = replace(self._request, params=params)
         stream = self._model.stream(self._request)
         try:
             async for chunk in stream:
@@ -156,7 +162,7 @@ class SkillRun:
 
     async def _ground(self, completions: list[str], brief: str) -> list[str]:
         """The completions, those off the brief or off its shape redrawn where possible."""
-        terms = await asyncio.to_thread(product_terms, brief, self._lang)
+        terms = await self._terms(brief)
 
         def merit(completion: str) -> int:
             """2 for copy on the brief and in shape, 1 for either, 0 for neither."""
@@ -180,6 +186,8 @@ class SkillRun:
             except ModelError as exc:
                 log.warning("redraw failed", extra={"code": exc.code})
                 break
+            if combined := self._skill.combine([*(result[i] for i in off), *fresh], self._lang):
+                fresh.append(combined)
             # The worst completions take the best new ones, each only where it is an improvement.
             better = sorted(
                 ((merit(c), c) for c in fresh if c not in result), key=lambda t: t[0], reverse=True
@@ -189,6 +197,12 @@ class SkillRun:
                     scores[i], result[i] = better.pop(0)
                     self.redrawn += 1
         return result
+
+    async def _terms(self, brief: str) -> list[str]:
+        """The brief's product terms (jieba, off the event loop), found once per run."""
+        if self._product_terms is None:
+            self._product_terms = await asyncio.to_thread(product_terms, brief, self._lang)
+        return self._product_terms
 
     async def _lint(self, texts: list[str]) -> list[Variant]:
         result: list[Variant] = []

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from muse.core.brief import names_product, product_and_points, product_terms
+from muse.core.brief import names_product, product_and_points, product_terms, spellings
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,16 @@ def test_names_product_matches_any_term_ignoring_case() -> None:
     assert names_product("quiet peak, every morning", terms)
     assert not names_product("Smile more", terms)
     assert names_product("anything at all", [])  # a brief without a product constrains nothing
+
+
+def test_spellings_for_the_copy_prior() -> None:
+    assert spellings(["松间", "沐浴露"], "zh") == ("松间", "沐浴露")
+    assert spellings(["toothbrush"], "en") == (
+        "toothbrush",
+        " toothbrush",
+        "Toothbrush",
+        " Toothbrush",
+    )
 
 
 def test_warm_up_loads_jieba_which_importing_does_not() -> None:

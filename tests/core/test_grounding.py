@@ -31,6 +31,23 @@ async def test_an_ad_variant_that_misses_the_product_is_redrawn(core, model) -> 
     assert "忙里偷闲" not in done.text
 
 
+async def test_ads_and_taglines_ask_the_model_to_spell_the_product_out(core, model) -> None:
+    asked = []
+    for text in (
+        "/ad 「松间」沐浴露，木质香调",
+        "/tagline 「松间」沐浴露，木质香调",
+        "/brainstorm 旅行装",
+    ):
+        model.requests.clear()
+        await send(core, text)
+        asked.append(model.requests[0].params)  # redraws, if any, ask the same
+        assert all(r.params == asked[-1] for r in model.requests)
+    ad, tagline, brainstorm = asked
+    assert ad.copy_phrases == tagline.copy_phrases == ("松间", "沐浴露")
+    assert ad.copy_bias > 0 and tagline.copy_bias > 0
+    assert brainstorm.copy_phrases == () and brainstorm.copy_bias == 0
+
+
 async def test_a_variant_still_off_brief_after_the_redraws_is_kept(core, model) -> None:
     model.reply = lambda request, index: f"好好生活{index}\n慢慢来。"
     done = done_of(await send(core, "/ad 新款风衣"))
@@ -47,6 +64,20 @@ async def test_taglines_are_redrawn_as_a_set_and_brainstorms_never(core, model) 
     model.reply = lambda request, index: "\n".join(f"{i}. 点子{i}" for i in range(1, 9))
     await send(core, "/brainstorm 洗护品牌想推旅行装小样")
     assert len(model.requests) == 1
+
+
+async def test_a_tagline_set_short_of_five_is_filled_from_a_redraw(core, model) -> None:
+    sets = iter(["松间沐浴露\n日子慢一点\n刚刚好\n自在生活", "日子慢一点\n一路同行\n简单就好"])
+    model.reply = lambda request, index: next(sets)
+    done = done_of(await send(core, "/tagline 「松间」沐浴露，木质香调"))
+    assert len(model.requests) == 2
+    assert [v.text for v in done.variants] == [
+        "松间沐浴露",
+        "日子慢一点",
+        "刚刚好",
+        "自在生活",
+        "一路同行",
+    ]
 
 
 async def test_a_rework_button_stays_about_the_original_product(core, model) -> None:

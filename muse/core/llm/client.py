@@ -35,6 +35,10 @@ class SamplingParams:
     repetition_penalty: float = 1.1
     frequency_penalty: float = 0.0
     presence_penalty: float = 0.0
+    # Names the reply should spell out exactly, and the logit bonus that helps it (Muse's own
+    # engine and `muse serve-model` only: engine/copying.py); 0 turns it off.
+    copy_phrases: tuple[str, ...] = ()
+    copy_bias: float = 0.0
     stop: tuple[str, ...] = ()
     seed: int | None = None
 

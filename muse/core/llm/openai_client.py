@@ -122,7 +122,8 @@ class OpenAIClient:
         return self._http
 
     async def _body(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
-        """The JSON body: OpenAI's fields plus vLLM's `repetition_penalty` extension."""
+        """The JSON body: OpenAI's fields plus vLLM's `repetition_penalty` extension and, when
+        asked for, Muse's copy prior (which vLLM ignores, as it does any field it lacks)."""
         params = request.params
         body: dict[str, Any] = {
             "model": await self._model_name(),
@@ -138,6 +139,9 @@ class OpenAIClient:
         for penalty in ("frequency_penalty", "presence_penalty"):
             if value := getattr(params, penalty):
                 body[penalty] = value
+        if params.copy_bias and params.copy_phrases:
+            body["copy_phrases"] = list(params.copy_phrases)
+            body["copy_bias"] = params.copy_bias
         if params.stop:
             body["stop"] = list(params.stop)
         if params.seed is not None:

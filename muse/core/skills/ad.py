@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from muse.core.llm.client import SamplingParams
 from muse.core.sentences import split_sentences
-from muse.core.skills.base import Lang
+from muse.core.skills.base import COPY_BIAS, Lang
 from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
 from muse.core.skills.text import content_lines, join_sentences
 
@@ -43,7 +43,12 @@ class AdSkill(TemplatedSkill):
     # 0.9 / 1.1; repeats stayed rare (1.3% repeated 4-grams) since a short variant has little
     # room to loop. 192 tokens hold a headline and three sentences in either language.
     sampling = SamplingParams(
-        temperature=0.6, top_p=0.95, max_tokens=192, repetition_penalty=1.0, stop=STOP
+        temperature=0.6,
+        top_p=0.95,
+        max_tokens=192,
+        repetition_penalty=1.0,
+        copy_bias=COPY_BIAS,
+        stop=STOP,
     )
 
     def variant_header(self, index: int, lang: Lang) -> str:

@@ -14,6 +14,12 @@ from muse.core.messages import Action, Variant
 
 Lang = Literal["zh", "en"]
 
+# The copy prior's bonus (engine/copying.py) for the brief's product names in ad copy and
+# taglines. On held-out briefs the default model named the product in 65% of ad variants without
+# it, 83% at 8 and 99% at 12; the copy's shape, repeats and distinct-2 stayed within bounds at 12.
+# Large models copy on their own and vLLM ignores the field.
+COPY_BIAS = 12.0
+
 
 class Skill(ABC):
     """A task Muse can do. Subclasses set the class attributes and implement the hooks."""
@@ -54,3 +60,8 @@ class Skill(ABC):
     @abstractmethod
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """The final reply text, with each variant's lint flags marked visibly."""
+
+    def combine(self, completions: list[str], lang: Lang) -> str | None:
+        """One completion made of the variants of several, when a skill's variants stand alone
+        (a tagline set short of five takes lines from a redraw); None where they do not."""
+        return None

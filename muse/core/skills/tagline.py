@@ -9,7 +9,7 @@ from typing import ClassVar
 from muse.core.language import detect_language
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Variant
-from muse.core.skills.base import Lang
+from muse.core.skills.base import COPY_BIAS, Lang
 from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
 from muse.core.skills.text import list_items, unique, with_flags
 
@@ -72,9 +72,18 @@ class TaglineSkill(TemplatedSkill):
         "en": f"Brief: {{argument}}\nWrite {TAGLINES} taglines.",
     }
     # Five short lines fit in 160 tokens; decoded like ad copy (see ad.py): 75% of tagline sets
-    # named the product without the penalty, 63% at 1.05 and with a 0.3 frequency penalty.
+    # named the product without the repetition penalty, 63% at 1.05. The presence penalty keeps
+    # a small model from writing the same stock line twice (a set of four after the dedup):
+    # with the copy prior, 83% of sets had five distinct lines within the limit without it, 94%
+    # at 1.5 (three runs of 16 held-out briefs).
     sampling = SamplingParams(
-        temperature=0.6, top_p=0.95, max_tokens=160, repetition_penalty=1.0, stop=STOP
+        temperature=0.6,
+        top_p=0.95,
+        max_tokens=160,
+        repetition_penalty=1.0,
+        presence_penalty=1.5,
+        copy_bias=COPY_BIAS,
+        stop=STOP,
     )
 
     def split(self, completion: str, lang: Lang) -> list[str]:
@@ -94,6 +103,13 @@ class TaglineSkill(TemplatedSkill):
                 kept.append(item)
                 spare -= 1
         return kept[:TAGLINES]
+
+    def combine(self, completions: list[str], lang: Lang) -> str | None:
+        """Five distinct taglines within the limit from the sets in order, one per line; None
+        when together they have fewer. A small model often stops a set at four lines, the same
+        four on a redraw (3 of 16 held-out briefs), yet each line stands alone."""
+        lines = unique([t for c in completions for t in list_items(c) if fits(t, lang)])
+        return "\n".join(lines[:TAGLINES]) if len(lines) >= TAGLINES else None
 
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """One tagline per line, a flagged one followed by its warning."""

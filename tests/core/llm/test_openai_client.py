@@ -58,6 +58,15 @@ async def test_openai_penalties_are_sent_when_set(server: FakeServer) -> None:
     assert body["frequency_penalty"] == 0.4 and body["presence_penalty"] == -0.5
 
 
+async def test_the_copy_prior_is_sent_only_when_asked_for(server: FakeServer) -> None:
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        await client.complete(request(copy_phrases=("松间",), copy_bias=12.0))
+        await client.complete(request(copy_phrases=("松间",)))
+    asked, off = server.bodies
+    assert asked["copy_phrases"] == ["松间"] and asked["copy_bias"] == 12.0
+    assert "copy_phrases" not in off and "copy_bias" not in off
+
+
 async def test_stream_three_interleaved_completions(server: FakeServer) -> None:
     async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
         chunks = await drain(client, request(n=3))

@@ -154,6 +154,20 @@ def test_tagline_keeps_at_most_five() -> None:
     assert len(get_skill("tagline").split(completion, "zh")) == 5
 
 
+def test_tagline_sets_short_of_five_combine_with_a_redraw() -> None:
+    tagline = get_skill("tagline")
+    short, redraw = (
+        "松间沐浴露\n日子慢一点\n刚刚好",
+        "日子慢一点\n1. 一路同行\n" + "长" * 20 + "\n自在生活",
+    )
+    assert (
+        tagline.combine([short, redraw], "zh")
+        == "松间沐浴露\n日子慢一点\n刚刚好\n一路同行\n自在生活"
+    )
+    assert tagline.combine([short, "日子慢一点\n刚刚好"], "zh") is None  # still four distinct
+    assert get_skill("ad").combine(["标题\n正文。", "标题二\n正文二。"], "zh") is None
+
+
 def test_tagline_render_one_per_line() -> None:
     text = get_skill("tagline").render([Variant("轻装行"), Variant("最好的秋天", ("最好",))], "zh")
     assert text == "轻装行\n最好的秋天\n⚠️ 含广告法风险用语：最好（发布前请修改）"

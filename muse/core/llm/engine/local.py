@@ -91,6 +91,8 @@ def _options(params: SamplingParams) -> SamplingOptions:
         repetition_penalty=params.repetition_penalty,
         frequency_penalty=params.frequency_penalty,
         presence_penalty=params.presence_penalty,
+        copy_phrases=tuple(p.encode() for p in params.copy_phrases),
+        copy_bias=params.copy_bias,
         max_tokens=params.max_tokens,
         stop=params.stop,
         seed=params.seed,

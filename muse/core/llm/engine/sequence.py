@@ -34,6 +34,9 @@ class SamplingOptions:
     # OpenAI's penalties: minus frequency × times generated, minus presence once generated.
     frequency_penalty: float = 0.0
     presence_penalty: float = 0.0
+    # The copy prior (copying.py): names the reply should spell out exactly, and their bonus.
+    copy_phrases: tuple[bytes, ...] = ()
+    copy_bias: float = 0.0
     max_tokens: int = 256
     stop: tuple[str, ...] = ()
     seed: int | None = None

@@ -1,8 +1,9 @@
 """OpenAI's request bodies, validated, and its error shape. No torch, no aiohttp.
 
 Spec followed: https://platform.openai.com/docs/api-reference/chat/create and /completions;
-`top_k` and `repetition_penalty` are vLLM's extensions. Unknown fields are ignored, as OpenAI
-and vLLM do; fields Muse cannot honour (logprobs, tools, logit_bias) are
+`top_k` and `repetition_penalty` are vLLM's extensions, `copy_phrases` and `copy_bias` Muse's
+own (the engine's copy prior, engine/copying.py). Unknown fields are ignored, as OpenAI and vLLM
+do; fields Muse cannot honour (logprobs, tools, logit_bias) are
 refused with a 400 rather than silently dropped.
 """
 
@@ -16,6 +17,9 @@ from muse.core.llm.engine.sequence import SamplingOptions
 
 ROLES = frozenset({"system", "developer", "user", "assistant"})
 MAX_STOPS = 4  # as OpenAI
+MAX_COPY_PHRASES = 32  # a brief's product terms and their spellings fit well within it
+MAX_COPY_PHRASE_CHARS = 64
+MAX_COPY_BIAS = 100.0  # logits; beyond it the bonus only swamps the model further
 
 
 class ApiError(Exception):
@@ -148,6 +152,8 @@ def _generate(body: dict[str, Any], prompts: list[Any], max_n: int) -> Generate:
         presence_penalty=_number(body, "presence_penalty", -2.0, 2.0, 0.0),
         # No max_tokens: as much as the context leaves (the engine clips it to that anyway).
         max_tokens=_integer({"max_tokens": max_tokens}, "max_tokens", 1, None, 1 << 30),
+        copy_phrases=_copy_phrases(body.get("copy_phrases")),
+        copy_bias=_number(body, "copy_bias", 0.0, MAX_COPY_BIAS, 0.0),
         stop=_stops(body.get("stop")),
         seed=_integer(body, "seed", None, None, None),
     )
@@ -211,3 +217,20 @@ def _stops(value: Any) -> tuple[str, ...]:
     if len(stops) > MAX_STOPS:
         raise bad(f"`stop` has {len(stops)} strings; at most {MAX_STOPS} are allowed.", "stop")
     return tuple(s for s in stops if s)
+
+
+def _copy_phrases(value: Any) -> tuple[bytes, ...]:
+    phrases = value or []
+    if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+        raise bad("`copy_phrases` must be an array of strings.", "copy_phrases")
+    if len(phrases) > MAX_COPY_PHRASES:
+        raise bad(
+            f"`copy_phrases` has {len(phrases)} strings; at most {MAX_COPY_PHRASES} are allowed.",
+            "copy_phrases",
+        )
+    if any(len(p) > MAX_COPY_PHRASE_CHARS for p in phrases):
+        raise bad(
+            f"Each of `copy_phrases` may have at most {MAX_COPY_PHRASE_CHARS} characters.",
+            "copy_phrases",
+        )
+    return tuple(p.encode() for p in phrases if p)

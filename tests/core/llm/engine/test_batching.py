@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,14 +16,6 @@ from muse.core.llm.engine.errors import PromptTooLong, TooManyCompletions
 from muse.core.llm.engine.sequence import SamplingOptions
 
 GREEDY = SamplingOptions(temperature=0, max_tokens=20)
-
-
-@pytest.fixture
-async def engine(tiny_model_dir: Path) -> AsyncIterator[Engine]:
-    engine = Engine(tiny_model_dir, EngineConfig(max_num_seqs=16, cpu_threads=1))
-    await engine.start()
-    yield engine
-    await engine.aclose()
 
 
 def prompts(engine: Engine, count: int) -> list[list[int]]:

@@ -102,6 +102,14 @@ async def test_n_three_differ_with_a_seed_and_agree_at_temperature_zero(base_url
     assert [c["index"] for c in seeded["choices"]] == [0, 1, 2]
 
 
+async def test_the_copy_prior_spells_out_the_phrases_it_is_given(base_url: str) -> None:
+    body = {"messages": MESSAGES, "max_tokens": 16, "temperature": 0}
+    _, _, plain = await post(base_url, body)
+    _, _, copied = await post(base_url, body | {"copy_phrases": ["秋季新品跑鞋"], "copy_bias": 30})
+    assert "秋季新品跑鞋" not in plain["choices"][0]["message"]["content"]
+    assert "秋季新品跑鞋" in copied["choices"][0]["message"]["content"]
+
+
 async def test_concurrent_requests_share_decode_steps(base_url: str) -> None:
     before = await metrics(base_url)
     body = {"messages": MESSAGES, "max_tokens": 48}
@@ -180,6 +188,9 @@ MALFORMED = [
     ({"messages": MESSAGES, "logprobs": True}, 400, "logprobs"),
     ({"messages": MESSAGES, "presence_penalty": 3}, 400, "presence_penalty"),
     ({"messages": MESSAGES, "logit_bias": {"42": 5}}, 400, "logit_bias"),
+    ({"messages": MESSAGES, "copy_phrases": "秋季"}, 400, "copy_phrases"),
+    ({"messages": MESSAGES, "copy_phrases": ["秋"] * 33}, 400, "at most 32"),
+    ({"messages": MESSAGES, "copy_bias": -1}, 400, "copy_bias"),
     ({"messages": MESSAGES, "model": "gpt-4o"}, 404, "does not exist"),
     ({"messages": [{"role": "user", "content": "秋季新品! " * 2000}]}, 400, "context length"),
 ]

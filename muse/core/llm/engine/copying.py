@@ -1,0 +1,122 @@
+"""The copy prior: a logit bonus that helps a small model write the brief's names out exactly.
+
+A model of a few million parameters trained on two CPU cores has not learned to copy from its
+prompt (it has no induction heads, Olsson et al. 2022): asked for an ad for 氨基酸洗面奶 it
+writes "氪基酸洗衣", the right place for the name with near-miss characters. Pointer-generator
+networks (See et al. 2017) fix this in the model by mixing a copy distribution into the output;
+without retraining, the engine adds the induction step at decode time instead, as a soft lexical
+constraint (in the spirit of Hokamp & Liu 2017, with a bonus rather than a hard rule):
+
+- while the reply has not yet named any of the request's phrases, the tokens that start one get
+  `bias / 2`, so a name the model was about to write gets its own first character;
+- once the reply ends in a phrase's first k bytes, the tokens that continue it get `bias`,
+  so "氨基" goes on with "酸" rather than with whatever the model half-remembers.
+
+Matching is on bytes, so it works for byte-level BPE tokens that hold half a character.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+# A name is begun only by a token of at least two of its bytes (most of a Han character's
+# three, which narrows it to 64 characters) or, for a Latin name, three letters: a lone lead
+# byte, "to" or a space would tilt every sentence toward the name.
+START_BYTES = 3
+
+
+def token_bytes(tokenizer: Any, vocab_size: int = 0) -> list[bytes]:
+    """The bytes each token id stands for (b"" for special tokens, and for the ids a model's
+    embedding has beyond its tokenizer, up to `vocab_size`).
+
+    Byte-level BPE tokens (GPT-2, Qwen, Llama 3 and Muse's own) spell bytes in GPT-2's printable
+    alphabet; other tokenizers are decoded token by token.
+    """
+    special = set(tokenizer.all_special_ids)
+    added = set(tokenizer.get_added_vocab().values()) - special  # spelled as plain text
+    pieces = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+    alphabet = _byte_alphabet()
+    byte_level = all(
+        set(p) <= alphabet.keys() for i, p in enumerate(pieces) if p and i not in special | added
+    )
+    result: list[bytes] = []
+    for i, piece in enumerate(pieces):
+        if not piece or i in special:
+            result.append(b"")
+        elif byte_level and i not in added:
+            result.append(bytes(alphabet[c] for c in piece))
+        else:
+            result.append(tokenizer.decode([i]).encode())
+    return result + [b""] * (vocab_size - len(result))
+
+
+class CopyPrior:
+    """Finds, for a reply so far, the tokens that start or continue one of its phrases."""
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self._pieces = pieces
+        self._ids: dict[bytes, list[int]] = {}
+        for i, piece in enumerate(pieces):
+            if piece:
+                self._ids.setdefault(piece, []).append(i)
+        self._longest = max((len(p) for p in pieces), default=0)
+
+    def bonuses(
+        self, generated: Sequence[int], phrases: Sequence[bytes], bias: float
+    ) -> dict[int, float]:
+        """Token id → logit bonus for the next token after `generated` (the reply's ids)."""
+        text = b"".join(self._pieces[t] for t in generated)
+        # One try per reply: once a name has been begun, only its continuation is helped, so a
+        # model that wanders off the name is not pulled back into it again and again.
+        begun = any(_head(p) in text for p in phrases)
+        result: dict[int, float] = {}
+        for phrase in phrases:
+            rest = _rest(text, phrase)
+            if rest is not None:
+                self._add(result, rest, bias)
+            elif not begun and not (_is_letter(phrase[0]) and text and _is_letter(text[-1])):
+                self._add(result, phrase, bias / 2, START_BYTES if phrase[0] < 0x80 else 2)
+        return result
+
+    def _add(self, result: dict[int, float], rest: bytes, bonus: float, least: int = 1) -> None:
+        """`bonus` for every token that spells a prefix of `rest` of at least `least` bytes
+        (or all of it)."""
+        for end in range(min(least, len(rest)), min(len(rest), self._longest) + 1):
+            for token in self._ids.get(rest[:end], ()):
+                result[token] = max(result.get(token, 0.0), bonus)
+
+
+def _is_letter(byte: int) -> bool:
+    """An ASCII letter or digit: a Latin name begins only where a word does, not mid-word."""
+    return chr(byte).isalnum() if byte < 0x80 else False
+
+
+def _head(phrase: bytes) -> bytes:
+    """The start of `phrase` that counts as having begun it: its first character, or three
+    letters of a Latin name."""
+    if phrase[0] < 0x80:
+        return phrase[:START_BYTES]
+    return phrase[:START_BYTES] if phrase[0] >= 0xE0 else phrase[:2]
+
+
+def _rest(tail: bytes, phrase: bytes) -> bytes | None:
+    """What is left of `phrase` when `tail` ends in its first k bytes (0 < k < len), if any."""
+    for k in range(min(len(phrase) - 1, len(tail)), 0, -1):
+        if tail.endswith(phrase[:k]):
+            return phrase[k:]
+    return None
+
+
+def _byte_alphabet() -> dict[str, int]:
+    """GPT-2's printable stand-in for each byte (its `bytes_to_unicode`), inverted."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1)]
+    printable += range(ord("®"), ord("ÿ") + 1)
+    chars = list(printable)
+    extra = 0
+    for b in range(256):
+        if b not in printable:
+            printable.append(b)
+            chars.append(256 + extra)
+            extra += 1
+    return {chr(c): b for b, c in zip(printable, chars, strict=True)}
