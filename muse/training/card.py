@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# Nats by which a repeated run must be easier than the first for a model to count as copying
+# (an induction head takes it from ~10 nats to near 0, Olsson et al. 2022).
+COPYING_GAIN = 1.0
+
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -170,6 +174,15 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
         "A model this small writes plausible short copy in the requested shape but makes "
         "factual and stylistic mistakes; Muse lints every ad and tagline against the ad-law "
         "term list and people should review copy before publishing.",
-        "",
     ]
+    repeat = metrics.get("repeat_loss")
+    if repeat and repeat["copy_gain"] < COPYING_GAIN:
+        lines += [
+            "",
+            "It has not learned to copy from its prompt (its loss on a repeated run of tokens is "
+            "no lower than on the first), so it misspells names it has not seen. Muse's engine "
+            "helps it spell the brief's product names in ad copy and taglines with its copy "
+            "prior (`copy_phrases` / `copy_bias`); other servers generate without it.",
+        ]
+    lines.append("")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from muse.core.llm.client import ChatMessage, ChatRequest, SamplingParams
 from muse.core.llm.engine import LocalEngine
+from muse.training.card import model_card
 from muse.training.chatml import IM_END
 from muse.training.export import MAX_SHARD_BYTES
 from tests.muse_process import environment, muse
@@ -56,8 +57,18 @@ def test_model_card_names_sources_licenses_and_preset(tiny_run: Path) -> None:
         "product mention",
         "product mention first draw",
         "perplexity",
+        "copy prior",  # the tiny model does not copy from its prompt
     ):
         assert needle in card, needle
+
+
+def test_the_card_mentions_the_copy_prior_only_for_a_model_that_does_not_copy() -> None:
+    likelihood = {"perplexity": 10.0, "bits_per_char": 1.0}
+    metrics = {"heldout_replies": likelihood, "heldout_text": likelihood}
+    copies = {"first": 9.0, "repeat": 0.4, "copy_gain": 8.6}
+    blind = {"first": 9.0, "repeat": 9.1, "copy_gain": -0.1}
+    assert "copy prior" not in model_card({}, metrics | {"repeat_loss": copies})
+    assert "copy prior" in model_card({}, metrics | {"repeat_loss": blind})
 
 
 def test_loads_offline_with_auto_classes(tiny_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,8 +7,9 @@ networks (See et al. 2017) fix this in the model by mixing a copy distribution i
 without retraining, the engine adds the induction step at decode time instead, as a soft lexical
 constraint (in the spirit of Hokamp & Liu 2017, with a bonus rather than a hard rule):
 
-- while the reply has not yet named any of the request's phrases, the tokens that start one get
-  `bias / 2`, so a name the model was about to write gets its own first character;
+- while the reply has not yet begun any of the request's phrases (written its first character),
+  the tokens that start one get `bias / 2`, so a name the model was about to write gets its own
+  first character;
 - once the reply ends in a phrase's first k bytes, the tokens that continue it get `bias`,
   so "氨基" goes on with "酸" rather than with whatever the model half-remembers.
 
