@@ -18,6 +18,8 @@ from muse.core.brief import warm_up
 from muse.core.config import Settings
 from muse.core.history.db import Database
 from muse.core.history.repository import SqlHistoryStore
+from muse.core.history.store import ThreadLinks
+from muse.core.history.threads import SqlThreadLinks
 from muse.core.llm.client import ModelClient, ModelNotInstalled
 from muse.core.llm.factory import make_model_client
 from muse.core.llm.missing import MissingModel
@@ -34,6 +36,7 @@ class MuseCore:
         self._db: Database | None = None
         self._model: ModelClient | None = None
         self._assistant: Assistant | None = None
+        self._threads: ThreadLinks | None = None
         self.model_problem: ModelNotInstalled | None = None  # set when no model could load
 
     @property
@@ -43,12 +46,21 @@ class MuseCore:
             raise RuntimeError("MuseCore is not started")
         return self._assistant
 
+    @property
+    def threads(self) -> ThreadLinks:
+        """The started store of reply-chain links (Telegram groups)."""
+        if self._threads is None:
+            raise RuntimeError("MuseCore is not started")
+        return self._threads
+
     async def start(self) -> None:
         """Migrate the database, close interrupted turns, start the model client (and load
         jieba, which the product check needs, so the first turn does not wait for it)."""
         self._db = Database(self.settings.database_url)
         await self._db.start()
         store = SqlHistoryStore(self._db, timedelta(hours=self.settings.event_retention_hours))
+        # A link outlives its use once the conversation it leads to has idled out.
+        self._threads = SqlThreadLinks(self._db, timedelta(minutes=self.settings.idle_minutes))
         if interrupted := await store.close_pending():
             log.warning("closed interrupted turns", extra={"count": interrupted})
         self._model = self._given_model or make_model_client(self.settings)
@@ -75,6 +87,7 @@ class MuseCore:
             await self._db.stop()
             self._db = None
         self._assistant = None
+        self._threads = None
 
     async def __aenter__(self) -> MuseCore:
         await self.start()

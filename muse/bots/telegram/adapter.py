@@ -76,7 +76,7 @@ class TelegramAdapter:
                 "@BotFather 重新复制（/mybots → API Token）。"
             ) from None
         me = BotIdentity(app.bot.id, app.bot.username)
-        handlers = Handlers(self._core, me, self._inflight, ReplyChains())
+        handlers = Handlers(self._core, me, self._inflight, ReplyChains(self._core.threads))
         app.add_handlers(handlers.all())
         app.add_error_handler(handlers.on_error)
         await app.bot.set_my_commands(menu("en"))  # every language without its own menu

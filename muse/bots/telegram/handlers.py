@@ -8,7 +8,7 @@ so an edit never starts a second generation.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
@@ -74,10 +74,10 @@ class Handlers:
         with self._inflight.track():
             place = message_place(message)
             thread: str | None = None
-            remember: Callable[[int], None] = _ignore
+            remember: Callable[[int], Awaitable[None]] = _ignore
             if kind is Kind.MENTION:
-                root = self._chains.root_for(message, self._me)
-                self._chains.remember(place.chat_id, message.message_id, root)
+                root = await self._chains.root_for(message, self._me)
+                await self._chains.remember(place.chat_id, message.message_id, root)
                 thread, remember = str(root), self._chain_recorder(place.chat_id, root)
             incoming = message_incoming(update, self._me, kind, thread)
             await self._reply(context, place, incoming, remember)
@@ -109,9 +109,9 @@ class Handlers:
                 await self._vote(query, incoming)
                 return
             await _answer(query, text("rewriting", lang))
-            remember: Callable[[int], None] = _ignore
+            remember: Callable[[int], Awaitable[None]] = _ignore
             if place.group and place.reply_to is not None:
-                root = self._chains.root_of(place.chat_id, place.reply_to)
+                root = await self._chains.root_of(place.chat_id, place.reply_to)
                 remember = self._chain_recorder(place.chat_id, root)
             await self._reply(context, place, incoming, remember)
 
@@ -125,7 +125,11 @@ class Handlers:
         )
 
     async def _reply(
-        self, context: Context, place: Place, incoming: Incoming, remember: Callable[[int], None]
+        self,
+        context: Context,
+        place: Place,
+        incoming: Incoming,
+        remember: Callable[[int], Awaitable[None]],
     ) -> None:
         output = ChatOutput(context.bot, place, remember)
         writer = ReplyWriter(output, place.group, detect_language(incoming.text, incoming.language))
@@ -146,7 +150,7 @@ class Handlers:
             else:
                 await _answer(query, None)  # a repeated press the core already answered
 
-    def _chain_recorder(self, chat_id: int, root: int) -> Callable[[int], None]:
+    def _chain_recorder(self, chat_id: int, root: int) -> Callable[[int], Awaitable[None]]:
         """Records each message Muse sends as part of the chain rooted at `root`."""
         return lambda message_id: self._chains.remember(chat_id, message_id, root)
 
@@ -160,5 +164,5 @@ async def _answer(query: CallbackQuery, note: str | None, alert: bool = False) -
         log.info("callback answer refused", extra={"reason": exc.message})
 
 
-def _ignore(message_id: int) -> None:
+async def _ignore(message_id: int) -> None:
     """Messages outside a reply chain need no record."""

@@ -9,7 +9,7 @@ variant would bury the copy.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
@@ -41,7 +41,7 @@ def _gone(exc: BadRequest) -> bool:
 class ChatOutput:
     """Messages Muse sends to one place; `on_sent` learns each new message id."""
 
-    def __init__(self, bot: Bot, place: Place, on_sent: Callable[[int], None]) -> None:
+    def __init__(self, bot: Bot, place: Place, on_sent: Callable[[int], Awaitable[None]]) -> None:
         self._bot = bot
         self._place = place
         self._on_sent = on_sent
@@ -57,7 +57,7 @@ class ChatOutput:
                 "markup rejected, sending plain text", extra={"chat_id": self._place.chat_id}
             )
             sent = await self._post(plain_text(marked), None, markup)
-        self._on_sent(sent.message_id)
+        await self._on_sent(sent.message_id)
         return sent.message_id
 
     async def edit(

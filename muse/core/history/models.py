@@ -1,4 +1,5 @@
-"""SQLAlchemy models of the history tables: conversations, messages, processed events.
+"""SQLAlchemy models of the history tables: conversations, messages, processed events,
+feedback and thread links.
 
 `muse/migrations/versions` creates exactly these tables; a test compares the two.
 """
@@ -162,4 +163,20 @@ class Feedback(Base):
     workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     value: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ThreadLink(Base):
+    """Which reply thread a platform message belongs to, where the platform does not say:
+    a reply in a Telegram group carries the message it answers but not that message's own
+    parent, so the chain's root (the conversation's thread id) is recorded per message."""
+
+    __tablename__ = "thread_links"
+    __table_args__ = (UniqueConstraint("platform", "channel_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    message_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    root: Mapped[str] = mapped_column(String(ID_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

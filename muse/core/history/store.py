@@ -1,6 +1,8 @@
-"""The `HistoryStore` protocol the assistant depends on, and the value types it returns.
+"""The `HistoryStore` protocol the assistant depends on, and the value types it returns; the
+`ThreadLinks` protocol the Telegram adapter keeps its reply chains in.
 
-`repository.SqlHistoryStore` implements it on SQLAlchemy (SQLite or PostgreSQL).
+`repository.SqlHistoryStore` and `threads.SqlThreadLinks` implement them on SQLAlchemy (SQLite
+or PostgreSQL).
 """
 
 from __future__ import annotations
@@ -138,4 +140,16 @@ class HistoryStore(Protocol):
 
     async def close_pending(self) -> int:
         """At start: mark turns left pending by a crash as failed; returns how many."""
+        ...
+
+
+class ThreadLinks(Protocol):
+    """Message → reply-thread root, for platforms whose replies do not name their thread."""
+
+    async def link(self, platform: str, channel_id: str, message_id: str, root: str) -> None:
+        """Record that `message_id` in `channel_id` belongs to the thread rooted at `root`."""
+        ...
+
+    async def root(self, platform: str, channel_id: str, message_id: str) -> str | None:
+        """The root recorded for `message_id`, or None when none is (or it has expired)."""
         ...

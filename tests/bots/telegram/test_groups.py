@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from muse.bots.telegram.adapter import TelegramAdapter
+from muse.core.config import Settings
+from muse.core.service import MuseCore
 from tests.bots.telegram.fake_bot_api import FakeBotApi
 from tests.bots.telegram.updates import BOB, GROUP, XIAOHONG, finished, say
 from tests.fake_model import FakeModel, last_user
@@ -61,3 +63,26 @@ async def test_a_reply_chain_to_muse_is_one_conversation(
     # Muse answers in the chain: each reply quotes the message it answers.
     answers = api.bot_messages(GROUP)
     assert replies_to(answers[1]) == bob["message"]["message_id"]
+
+
+async def test_a_reply_chain_survives_a_restart(
+    api: FakeBotApi, bot: TelegramAdapter, core: MuseCore, settings: Settings, model: FakeModel
+) -> None:
+    await say(api, GROUP, XIAOHONG, "@MuseTestBot 给山野咖啡想几条广告语")
+    await api.wait_for(lambda: finished(api, GROUP, 1))
+    bob = await say(api, GROUP, BOB, "再活泼一点", reply_to=api.bot_messages(GROUP)[-1])
+    await api.wait_for(lambda: finished(api, GROUP, 2))
+    await bot.stop()
+    await core.stop()
+    async with MuseCore(settings, model=model) as restarted:
+        adapter = TelegramAdapter(settings, restarted)
+        await adapter.start()
+        try:
+            # Bob's message is a person's, and this process never saw it: only the stored
+            # chain can say it belongs to the conversation about 山野咖啡.
+            await say(api, GROUP, XIAOHONG, "@MuseTestBot 再来三条", reply_to=bob["message"])
+            await api.wait_for(lambda: finished(api, GROUP, 3))
+        finally:
+            await adapter.stop()
+    asked = [(m.role, m.content) for m in model.requests[-1].messages]
+    assert ("user", "给山野咖啡想几条广告语") in asked and ("user", "再活泼一点") in asked

@@ -13,7 +13,14 @@ from sqlalchemy import Connection, inspect
 from muse.core.history.db import Database, create_engine, downgrade, upgrade
 from muse.core.history.models import Base
 
-TABLES = {"alembic_version", "conversations", "messages", "processed_events", "feedback"}
+TABLES = {
+    "alembic_version",
+    "conversations",
+    "messages",
+    "processed_events",
+    "feedback",
+    "thread_links",
+}
 
 
 def _diff_and_tables(connection: Connection) -> tuple[list[Any], set[str]]:
