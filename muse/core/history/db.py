@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -41,6 +42,13 @@ SQLITE_PRAGMAS = (
 
 MigrationCommand = Callable[[Config, str], None]
 
+# Alembic's `context` and `op` are module globals set for the command that runs: two commands
+# in threads of one process would swap them under each other.
+_ALEMBIC = threading.Lock()
+# Key of the PostgreSQL advisory lock that replicas migrating at once queue on (any constant
+# this database's other users do not take; "muse" in ASCII).
+MIGRATION_LOCK_KEY = 0x6D757365
+
 
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for `url`; for a SQLite file, makes its directory and sets the pragmas."""
@@ -69,6 +77,21 @@ def _set_sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPo
         cursor.close()
 
 
+def _lock_for_migration(connection: Connection) -> None:
+    """Make replicas that start together migrate one after another, in the migration's own
+    transaction: the second then finds the schema at head and does nothing.
+
+    SQLite: BEGIN IMMEDIATE takes the write lock at once (others wait `busy_timeout`), where a
+    deferred transaction would read the old version and fail on "table already exists".
+    PostgreSQL: a transaction-level advisory lock (released at commit).
+    """
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif dialect == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+
+
 def alembic_config() -> Config:
     """An Alembic configuration built in code (no alembic.ini needed)."""
     config = Config()
@@ -78,11 +101,13 @@ def alembic_config() -> Config:
 
 async def _migrate(engine: AsyncEngine, migration: MigrationCommand, revision: str) -> None:
     def run(connection: Connection) -> None:
+        _lock_for_migration(connection)
         # env.py runs on this connection instead of opening its own (connection sharing),
         # which is how Alembic's synchronous commands run inside a running event loop.
         config = alembic_config()
         config.attributes["connection"] = connection
-        migration(config, revision)
+        with _ALEMBIC:
+            migration(config, revision)
 
     async with engine.begin() as connection:
         await connection.run_sync(run)
