@@ -7,11 +7,12 @@ networks (See et al. 2017) fix this in the model by mixing a copy distribution i
 without retraining, the engine adds the induction step at decode time instead, as a soft lexical
 constraint (in the spirit of Hokamp & Liu 2017, with a bonus rather than a hard rule):
 
-- while the reply has not yet begun any of the request's phrases (written its first character),
-  the tokens that start one get `bias / 2`, so a name the model was about to write gets its own
-  first character;
-- once the reply ends in a phrase's first k bytes, the tokens that continue it get `bias`,
-  so "氨基" goes on with "酸" rather than with whatever the model half-remembers.
+- while the reply has not yet begun any of the request's phrases (written the first character
+  of one, or three letters of a Latin name at the start of a word), the tokens that start one
+  get `bias / 2`, so a name the model was about to write gets its own first character;
+- once the reply ends in a phrase's first k bytes (k at least two, or those three letters), the
+  tokens that continue it get `bias`, so "氨基" goes on with "酸" rather than with whatever
+  the model half-remembers.
 
 Matching is on bytes, so it works for byte-level BPE tokens that hold half a character.
 """
@@ -21,10 +22,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-# A name is begun only by a token of at least two of its bytes (most of a Han character's
-# three, which narrows it to 64 characters) or, for a Latin name, three letters: a lone lead
-# byte, "to" or a space would tilt every sentence toward the name.
-START_BYTES = 3
+# How much of a name the start bonus's tokens spell and the reply must end in before the rest
+# is helped: three letters of a Latin name, at the start of a word (so neither the word "to"
+# nor the "e" that ends "The" pulls the reply into "toothbrush" or "electric"; helping from two
+# letters turned "to" into "tootor"); two bytes of any other name (most of a Han character's
+# three, which narrows it to 64 characters, where a lone lead byte would favour thousands).
+LATIN_LETTERS = 3
+OTHER_BYTES = 2
 
 
 def token_bytes(tokenizer: Any, vocab_size: int = 0) -> list[bytes]:
@@ -67,17 +71,18 @@ class CopyPrior:
         self, generated: Sequence[int], phrases: Sequence[bytes], bias: float
     ) -> dict[int, float]:
         """Token id → logit bonus for the next token after `generated` (the reply's ids)."""
+        phrases = [p for p in phrases if p]
         text = b"".join(self._pieces[t] for t in generated)
         # One try per reply: once a name has been begun, only its continuation is helped, so a
         # model that wanders off the name is not pulled back into it again and again.
-        begun = any(_head(p) in text for p in phrases)
+        begun = any(phrase[: _head(phrase)] in text for phrase in phrases)
         result: dict[int, float] = {}
         for phrase in phrases:
             rest = _rest(text, phrase)
             if rest is not None:
                 self._add(result, rest, bias)
-            elif not begun and not (_is_letter(phrase[0]) and text and _is_letter(text[-1])):
-                self._add(result, phrase, bias / 2, START_BYTES if phrase[0] < 0x80 else 2)
+            elif not begun and not (_needs_word_start(phrase) and _mid_word(text, len(text))):
+                self._add(result, phrase, bias / 2, _least(phrase))
         return result
 
     def _add(self, result: dict[int, float], rest: bytes, bonus: float, least: int = 1) -> None:
@@ -88,23 +93,45 @@ class CopyPrior:
                 result[token] = max(result.get(token, 0.0), bonus)
 
 
-def _is_letter(byte: int) -> bool:
-    """An ASCII letter or digit: a Latin name begins only where a word does, not mid-word."""
-    return chr(byte).isalnum() if byte < 0x80 else False
+def _latin(phrase: bytes) -> bool:
+    """Whether `phrase` is a Latin-script name (after any leading space)."""
+    first = phrase.lstrip(b" ")[:1]
+    return first.isascii() and first.isalnum()
 
 
-def _head(phrase: bytes) -> bytes:
-    """The start of `phrase` that counts as having begun it: its first character, or three
-    letters of a Latin name."""
-    if phrase[0] < 0x80:
-        return phrase[:START_BYTES]
-    return phrase[:START_BYTES] if phrase[0] >= 0xE0 else phrase[:2]
+def _head(phrase: bytes) -> int:
+    """Bytes of `phrase` that count as having begun it: three letters of a Latin name (after
+    any leading space), the first character of any other (all of a shorter phrase)."""
+    if _latin(phrase):
+        return min(len(phrase), len(phrase) - len(phrase.lstrip(b" ")) + LATIN_LETTERS)
+    lead = phrase[0]
+    return min(len(phrase), 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4)
 
 
-def _rest(tail: bytes, phrase: bytes) -> bytes | None:
-    """What is left of `phrase` when `tail` ends in its first k bytes (0 < k < len), if any."""
-    for k in range(min(len(phrase) - 1, len(tail)), 0, -1):
-        if tail.endswith(phrase[:k]):
+def _least(phrase: bytes) -> int:
+    """Bytes of `phrase` a start token must spell, and the reply must end in before the rest
+    is helped: its head for a Latin name, else two bytes (a Han character may be two tokens)."""
+    return _head(phrase) if _latin(phrase) else min(len(phrase), OTHER_BYTES)
+
+
+def _needs_word_start(phrase: bytes) -> bool:
+    """A Latin name that does not open with a space begins only where a word does."""
+    return _latin(phrase) and phrase[:1] != b" "
+
+
+def _mid_word(text: bytes, end: int) -> bool:
+    """Whether position `end` of `text` follows a Latin letter or digit."""
+    before = text[end - 1 : end] if end > 0 else b""
+    return before.isascii() and before.isalnum()
+
+
+def _rest(text: bytes, phrase: bytes) -> bytes | None:
+    """What is left of `phrase` when `text` ends in its first k bytes, k at least `_least` and
+    short of all of it (and, for a Latin name, starting a word), if any."""
+    for k in range(min(len(phrase) - 1, len(text)), _least(phrase) - 1, -1):
+        if text.endswith(phrase[:k]) and not (
+            _needs_word_start(phrase) and _mid_word(text, len(text) - k)
+        ):
             return phrase[k:]
     return None
 

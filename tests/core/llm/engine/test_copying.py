@@ -77,6 +77,18 @@ def test_a_latin_name_begins_only_where_a_word_does(tokenizer, prior) -> None:
     assert not starts("The", b"Coffee")  # "TheCoffee"
 
 
+def test_a_latin_name_is_not_continued_from_a_word_that_merely_shares_its_start(
+    tokenizer, prior
+) -> None:
+    def bonuses(typed: str, phrase: bytes) -> set[float]:
+        ids = tokenizer(typed, add_special_tokens=False)["input_ids"]
+        return set(prior.bonuses(ids, (phrase,), 8.0).values())
+
+    assert 8.0 not in bonuses("The", b"electric")  # the "e" ending "The" begins nothing
+    assert 8.0 not in bonuses("easy to", b" toothbrush")  # nor does the word "to"
+    assert bonuses("a new too", b" toothbrush") == {8.0}  # three letters at a word start do
+
+
 def copied_reference(model_dir: Path, prompt: list[int], phrase: str, bias: float) -> str:
     """Greedy decoding with the copy prior's bonus added to each step's logits."""
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
