@@ -9,7 +9,8 @@ constraint (in the spirit of Hokamp & Liu 2017, with a bonus rather than a hard 
 
 - while the reply has not yet begun any of the request's phrases (written the first character
   of one, or three letters of a Latin name at the start of a word), the tokens that start one
-  get `bias / 2`, so a name the model was about to write gets its own first character;
+  get `bias / 2` (a Latin name: `bias`), so a name the model was about to write gets its own
+  first character;
 - once the reply ends in a phrase's first k bytes (k at least two, or those three letters), the
   tokens that continue it get `bias`, so "氨基" goes on with "酸" rather than with whatever
   the model half-remembers.
@@ -81,8 +82,10 @@ class CopyPrior:
             rest = _rest(text, phrase)
             if rest is not None:
                 self._add(result, rest, bias)
-            elif not begun and not (_needs_word_start(phrase) and _mid_word(text, len(text))):
-                self._add(result, phrase, bias / 2, _least(phrase))
+            elif not begun and _may_begin(text, phrase):
+                # A Latin name gets the whole bonus: with a Chinese-first vocabulary the model
+                # rarely reaches for its pieces (English ads named the product 4 times in 9).
+                self._add(result, phrase, bias if _latin(phrase) else bias / 2, _least(phrase))
         return result
 
     def _add(self, result: dict[int, float], rest: bytes, bonus: float, least: int = 1) -> None:
@@ -117,6 +120,16 @@ def _least(phrase: bytes) -> int:
 def _needs_word_start(phrase: bytes) -> bool:
     """A Latin name that does not open with a space begins only where a word does."""
     return _latin(phrase) and phrase[:1] != b" "
+
+
+def _may_begin(text: bytes, phrase: bytes) -> bool:
+    """Whether `phrase` may begin after `text`: a Latin name not mid-word, and its form with a
+    leading space only after something that is not itself a space."""
+    if not _latin(phrase):
+        return True
+    if phrase[:1] == b" ":
+        return bool(text) and not text[-1:].isspace()
+    return not _mid_word(text, len(text))
 
 
 def _mid_word(text: bytes, end: int) -> bool:

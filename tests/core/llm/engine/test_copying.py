@@ -75,6 +75,11 @@ def test_a_latin_name_begins_only_where_a_word_does(tokenizer, prior) -> None:
 
     assert starts("", b"Coffee") and starts("The ", b"Coffee")
     assert not starts("The", b"Coffee")  # "TheCoffee"
+    # The form with a leading space follows a word, never a space or the start of the reply.
+    assert starts("The", b" Coffee") and not starts("", b" Coffee")
+    assert not starts("The ", b" Coffee")
+    ids = tokenizer("The ", add_special_tokens=False)["input_ids"]
+    assert set(prior.bonuses(ids, (b"Coffee",), 8.0).values()) == {8.0}  # Latin: whole bonus
 
 
 def test_a_latin_name_is_not_continued_from_a_word_that_merely_shares_its_start(
