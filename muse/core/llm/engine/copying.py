@@ -33,8 +33,8 @@ OTHER_BYTES = 2
 
 
 def token_bytes(tokenizer: Any, vocab_size: int = 0) -> list[bytes]:
-    """The bytes each token id stands for (b"" for special tokens, and for the ids a model's
-    embedding has beyond its tokenizer, up to `vocab_size`).
+    """The bytes each token id below `vocab_size` (the model's; default the tokenizer's) stands
+    for: b"" for special tokens and for the ids a model's embedding has beyond its tokenizer.
 
     Byte-level BPE tokens (GPT-2, Qwen, Llama 3 and Muse's own) spell bytes in GPT-2's printable
     alphabet; other tokenizers are decoded token by token.
@@ -54,7 +54,8 @@ def token_bytes(tokenizer: Any, vocab_size: int = 0) -> list[bytes]:
             result.append(bytes(alphabet[c] for c in piece))
         else:
             result.append(tokenizer.decode([i]).encode())
-    return result + [b""] * (vocab_size - len(result))
+    size = vocab_size or len(result)
+    return (result + [b""] * size)[:size]
 
 
 class CopyPrior:

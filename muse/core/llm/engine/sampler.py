@@ -26,9 +26,7 @@ from muse.core.llm.engine.sequence import Request, Sequence
 class Sampler:
     """Keeps, per KV slot, which tokens its sequence has seen and how often it generated each."""
 
-    def __init__(
-        self, slots: int, vocab_size: int, device: Any, copy: CopyPrior | None = None
-    ) -> None:
+    def __init__(self, slots: int, vocab_size: int, device: Any, copy: CopyPrior) -> None:
         self._device = device
         self._copy = copy
         self._seen = torch.zeros(slots, vocab_size, dtype=torch.bool, device=device)
@@ -74,8 +72,6 @@ class Sampler:
 
     def _copy_bonus(self, logits: torch.Tensor, seqs: list[Sequence]) -> torch.Tensor:
         """logits [B, vocab] plus the copy prior's bonus for the rows that ask for one."""
-        if self._copy is None:
-            return logits
         rows: list[int] = []
         tokens: list[int] = []
         bonuses: list[float] = []
@@ -85,11 +81,9 @@ class Sampler:
                 continue
             generated = seq.token_ids[len(seq.request.prompt_ids) :]
             found = self._copy.bonuses(generated, options.copy_phrases, options.copy_bias)
-            for token, bonus in found.items():
-                if token < logits.shape[-1]:
-                    rows.append(i)
-                    tokens.append(token)
-                    bonuses.append(bonus)
+            rows += [i] * len(found)
+            tokens += found.keys()
+            bonuses += found.values()
         if not rows:
             return logits
         index = (torch.tensor(rows, device=self._device), torch.tensor(tokens, device=self._device))
