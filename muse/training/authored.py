@@ -1,10 +1,10 @@
-"""The project-written creative examples in `muse/training/data/*.yaml`, loaded and validated.
+"""The project-written creative examples in `muse/training/data/authored/*.yaml`, validated.
 
 Each file is a YAML list of records, one brief each:
 
     - task: ad                      # ad | tagline | brainstorm | script | chat
       lang: zh                      # zh (default) | en; must be what the core detects
-      category: 服装                 # canonical Chinese category name
+      category: 服装                 # a category of the index (data/categories.yaml)
       brief: 新款秋季风衣，主打轻薄防风  # what the user types after the command (chat: the message)
       outputs: [...]                # ad only: three variants, one per completion (AdSkill.n)
       output: ...                   # every other task: the one completion
@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
@@ -38,6 +39,7 @@ from muse.core.skills.ad import AdSkill
 from muse.core.skills.base import Lang
 from muse.core.skills.registry import get_skill
 from muse.core.structure import structure_problem
+from muse.training.categories import sector_of
 
 TASKS = ("ad", "tagline", "brainstorm", "script", "chat")
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -75,6 +77,12 @@ class AuthoredDataError(ValueError):
     """A record in the authored data is malformed; the message names the file and line."""
 
 
+def data_files() -> list[Traversable]:
+    """The packaged authored data files, sorted by name."""
+    folder = files("muse.training") / "data" / "authored"
+    return sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name)
+
+
 def load_examples() -> list[Example]:
     """Every example in the packaged data files, validated, in file order.
 
@@ -83,28 +91,40 @@ def load_examples() -> list[Example]:
     """
     examples: list[Example] = []
     seen: dict[str, str] = {}  # output → where it was first written
-    data = files("muse.training") / "data"
-    for entry in sorted(data.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            examples.extend(parse_file(entry.name, entry.read_text(encoding="utf-8"), seen))
+    for entry in data_files():
+        examples.extend(parse_file(entry.name, entry.read_text(encoding="utf-8"), seen))
     return examples
 
 
-def parse_file(name: str, text: str, seen: dict[str, str] | None = None) -> list[Example]:
-    """The examples of one data file's text; `seen` maps outputs already read to their place."""
+def parse_file(
+    name: str,
+    text: str,
+    seen: dict[str, str] | None = None,
+    problems: list[str] | None = None,
+) -> list[Example]:
+    """The examples of one data file's text; `seen` maps outputs already read to their place.
+
+    Raises AuthoredDataError at the first invalid record, or, when `problems` is given, appends
+    each one's message there and goes on with the next record.
+    """
     seen = {} if seen is None else seen
     examples: list[Example] = []
     for line, record in _records(name, text):
         where = f"{name} line {line}"
         try:
             found = parse_record(record)
+            for example in found:
+                for out in (example.output, *(f.output for f in example.follow_ups)):
+                    if out in seen:
+                        raise ValueError(f"output repeats {seen[out]}: {out!r}")
+            for example in found:
+                for out in (example.output, *(f.output for f in example.follow_ups)):
+                    seen[out] = where
         except ValueError as exc:
-            raise AuthoredDataError(f"{where}: {exc}") from None
-        for example in found:
-            for out in (example.output, *(f.output for f in example.follow_ups)):
-                if out in seen:
-                    raise AuthoredDataError(f"{where}: output repeats {seen[out]}: {out!r}")
-                seen[out] = where
+            if problems is None:
+                raise AuthoredDataError(f"{where}: {exc}") from None
+            problems.append(f"{where}: {exc}")
+            continue
         examples.extend(found)
     return examples
 
@@ -140,6 +160,8 @@ def parse_record(record: Any) -> list[Example]:
     if lang not in LANGS:
         raise ValueError(f"lang {lang!r} is not zh or en")
     category = _text(record, "category")
+    if category not in sector_of():
+        raise ValueError(f"category {category!r} is not in data/categories.yaml")
     brief = _text(record, "brief")
     if detect_language(brief) != lang:
         raise ValueError(f"the core detects the brief {brief!r} as {detect_language(brief)}")

@@ -50,23 +50,38 @@ def deduplicate(
     texts: Iterable[str], threshold: float = 0.8, seed: int = 0, desc: str = "dedup"
 ) -> Iterator[tuple[int, str | None]]:
     """(index, None) for each kept text, (index, "exact" | "near") for each dropped one."""
+    for index, verdict, _ in matches(texts, threshold, seed, desc):
+        yield index, verdict
+
+
+def matches(
+    texts: Iterable[str], threshold: float = 0.8, seed: int = 0, desc: str = "dedup"
+) -> Iterator[tuple[int, str | None, int | None]]:
+    """(index, verdict, index of the earlier text it duplicates) for each text, in order.
+
+    The verdict is None for a kept text (and the earlier index None), "exact" or "near" for a
+    duplicate of an earlier kept text.
+    """
     hasher = MinHasher(seed)
-    keys: set[bytes] = set()
+    keys: dict[bytes, int] = {}
     buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
     kept: list[np.ndarray] = []
+    kept_index: list[int] = []  # position in `kept` → index in `texts`
     for index, text in enumerate(tqdm(texts, desc=desc, unit="doc", leave=False)):
         key = content_key(text)
         if key in keys:
-            yield index, "exact"
+            yield index, "exact", keys[key]
             continue
-        keys.add(key)
+        keys[key] = index
         sig = hasher.signature(text)
         bands = [sig[b * _ROWS : (b + 1) * _ROWS].tobytes() for b in range(BANDS)]
-        candidates = {c for b, band in enumerate(bands) for c in buckets[b].get(band, ())}
-        if any(np.mean(kept[c] == sig) >= threshold for c in candidates):
-            yield index, "near"
+        candidates = sorted({c for b, band in enumerate(bands) for c in buckets[b].get(band, ())})
+        match = next((c for c in candidates if np.mean(kept[c] == sig) >= threshold), None)
+        if match is not None:
+            yield index, "near", kept_index[match]
             continue
         for b, band in enumerate(bands):
             buckets[b].setdefault(band, []).append(len(kept))
         kept.append(sig)
-        yield index, None
+        kept_index.append(index)
+        yield index, None, None

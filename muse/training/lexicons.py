@@ -33,6 +33,9 @@ from typing import Any
 import yaml
 
 FACETS = ("attributes", "selling_points", "audiences", "occasions", "tones")
+# Words that name what a category sells ("跑鞋", "running shoes"): never appended to a brief,
+# they tell when copy for one category talks about another's product (drift).
+NOUNS = "nouns"
 CONTEXTS_KEY = "_contexts"
 OPENERS_KEY = "_openers"
 FRAMINGS_KEY = "_framings"
@@ -59,6 +62,7 @@ class Lexicons:
     contexts: dict[tuple[str, str], tuple[Detail, ...]]
     openers: dict[str, tuple[str, ...]]  # lang → greetings put before a chat message
     framings: dict[tuple[str, str], tuple[str, ...]]  # (task, lang) → what precedes a brief
+    nouns: dict[tuple[str, str], tuple[str, ...]]  # (category, lang) → its product nouns
 
     def categories(self) -> list[str]:
         """The categories with a lexicon, sorted."""
@@ -80,13 +84,14 @@ def load_lexicons() -> Lexicons:
     contexts: dict[tuple[str, str], list[Detail]] = {}
     openers: dict[str, list[str]] = {}
     framings: dict[tuple[str, str], list[str]] = {}
+    nouns: dict[tuple[str, str], list[str]] = {}
     folder = files("muse.training") / "data" / "lexicons"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
         try:
             data = yaml.load(entry.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-            _merge(data or {}, details, contexts, openers, framings)
+            _merge(data or {}, details, contexts, openers, framings, nouns)
         except (yaml.YAMLError, ValueError) as exc:
             raise LexiconError(f"{entry.name}: {exc}") from None
     return Lexicons(
@@ -94,6 +99,7 @@ def load_lexicons() -> Lexicons:
         {k: tuple(v) for k, v in contexts.items()},
         {k: tuple(v) for k, v in openers.items()},
         {k: tuple(v) for k, v in framings.items()},
+        {k: tuple(v) for k, v in nouns.items()},
     )
 
 
@@ -103,6 +109,7 @@ def _merge(
     contexts: dict[tuple[str, str], list[Detail]],
     openers: dict[str, list[str]],
     framings: dict[tuple[str, str], list[str]],
+    nouns: dict[tuple[str, str], list[str]],
 ) -> None:
     """Add one file's categories, contexts, openers and framings to the running tables."""
     for category, by_key in _mapping(data, "the file").items():
@@ -132,8 +139,15 @@ def _merge(
         for lang, facets in _mapping(by_key, category).items():
             where = f"{category}.{_lang(lang, category)}"
             for facet, entries in _mapping(facets, where).items():
+                if facet == NOUNS:
+                    nouns.setdefault((category, lang), []).extend(
+                        n.strip() for n in _strings(entries, f"{where}.{facet}")
+                    )
+                    continue
                 if facet not in FACETS:
-                    raise ValueError(f"{where}: facet {facet!r} is not one of {', '.join(FACETS)}")
+                    raise ValueError(
+                        f"{where}: facet {facet!r} is not {NOUNS} or one of {', '.join(FACETS)}"
+                    )
                 details.setdefault((category, lang), []).extend(
                     parse_entry(facet, e) for e in _strings(entries, f"{where}.{facet}")
                 )

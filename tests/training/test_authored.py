@@ -126,16 +126,19 @@ def test_a_valid_record_parses_into_three_ad_examples() -> None:
 @pytest.mark.parametrize(
     ("record", "reason"),
     [
-        ({"task": "poem", "category": "c", "brief": "新款", "output": "x"}, "task"),
-        ({"task": "chat", "category": "c", "brief": "hello there", "output": "x"}, "detects"),
-        ({"task": "chat", "category": "c", "brief": "新款", "output": "全网最低价"}, "lint"),
-        ({"task": "ad", "category": "c", "brief": "新款", "outputs": ["a\nb。"]}, "3 variants"),
-        ({"task": "tagline", "category": "c", "brief": "新款", "output": "一\n二\n三"}, "5 lines"),
-        ({"task": "ad", "category": "c", "brief": "新款", "output": "a"}, "outputs"),
+        ({"task": "poem", "category": "服装", "brief": "新款", "output": "x"}, "task"),
+        ({"task": "chat", "category": "服装", "brief": "hello there", "output": "x"}, "detects"),
+        ({"task": "chat", "category": "服装", "brief": "新款", "output": "全网最低价"}, "lint"),
+        ({"task": "ad", "category": "服装", "brief": "新款", "outputs": ["a\nb。"]}, "3 variants"),
+        (
+            {"task": "tagline", "category": "服装", "brief": "新款", "output": "一\n二\n三"},
+            "5 lines",
+        ),
+        ({"task": "ad", "category": "服装", "brief": "新款", "output": "a"}, "outputs"),
         (
             {
                 "task": "chat",
-                "category": "c",
+                "category": "服装",
                 "brief": "新款",
                 "output": "好",
                 "follow_ups": [{"x": 1}],
@@ -145,7 +148,7 @@ def test_a_valid_record_parses_into_three_ad_examples() -> None:
         (
             {
                 "task": "tagline",
-                "category": "c",
+                "category": "服装",
                 "brief": "新款",
                 "output": "一\n二\n三\n四\n五",
                 "follow_ups": [{"button": "shorter", "output": "一"}],
@@ -168,3 +171,17 @@ def test_errors_name_the_file_and_line() -> None:
 def test_a_repeated_output_is_an_error() -> None:
     with pytest.raises(AuthoredDataError, match=r"repeats t\.yaml line 1"):
         parse_file("t.yaml", _AD + _AD.replace("新款风衣", "新款大衣"))
+
+
+def test_a_category_outside_the_index_is_refused() -> None:
+    record = {"task": "chat", "category": "不存在的类目", "brief": "你好", "output": "你好！"}
+    with pytest.raises(ValueError, match=r"categories\.yaml"):
+        parse_record(record)
+
+
+def test_problems_are_collected_when_asked_for() -> None:
+    bad = "- task: chat\n  category: 服装\n  brief: 你好\n  output: 最好的选择\n"
+    problems: list[str] = []
+    examples = parse_file("t.yaml", bad + _AD, problems=problems)
+    assert len(examples) == 3
+    assert len(problems) == 1 and problems[0].startswith("t.yaml line 1: ")

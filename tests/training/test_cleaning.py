@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from muse.training.dedup import deduplicate
+from muse.training.dedup import deduplicate, matches
 from muse.training.textclean import Filters, normalize
 
 
@@ -40,3 +40,13 @@ def test_exact_and_near_duplicates_are_dropped_first_copy_kept() -> None:
     ]
     verdicts = [verdict for _, verdict in deduplicate(texts, threshold=0.8)]
     assert verdicts == [None, "exact", "near", None]
+
+
+def test_matches_name_the_earlier_text_a_duplicate_repeats() -> None:
+    line = "秋天的风衣轻薄又防风，通勤路上刚刚好"
+    texts = [line + "。", "别的东西", line + "！"]
+    assert [(v, j) for _, v, j in matches(texts, threshold=0.8)] == [
+        (None, None),
+        (None, None),
+        ("exact", 0),
+    ]
