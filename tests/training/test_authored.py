@@ -40,9 +40,9 @@ def test_volume_and_coverage() -> None:
     assert all(per_task_lang[(task, lang)] > 0 for task in TASKS for lang in ("zh", "en"))
 
 
-def test_about_four_fifths_chinese() -> None:
-    share = sum(e.lang == "zh" for e in EXAMPLES) / len(EXAMPLES)
-    assert 0.75 <= share <= 0.85
+def test_about_three_in_ten_english() -> None:
+    share = sum(e.lang == "en" for e in EXAMPLES) / len(EXAMPLES)
+    assert 0.28 <= share <= 0.40
 
 
 def test_follow_ups_are_there() -> None:

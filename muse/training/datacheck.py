@@ -1,0 +1,144 @@
+"""Check authored data files and say everything that is wrong with them, not only the first.
+
+    python -m muse.training.datacheck [FILE ...]
+
+Without files it checks every file in `muse/training/data/authored/`. For the files named it
+reports: records the loader would refuse (structure, ad-law lint, language, category not in the
+index, an output written twice), categories without product nouns in the lexicons, stock spans
+(stock.py) shared with the rest of the data, and near-duplicate outputs (MinHash, dedup.py).
+It exits 1 when anything is reported, so a writer can run it after every batch.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+from muse.core.adlaw import default_linter
+from muse.core.language import detect_language
+from muse.training.authored import AuthoredDataError, Example, data_files, parse_file
+from muse.training.dedup import matches
+from muse.training.lexicons import LexiconError, load_lexicons
+from muse.training.stock import MAX_BRIEFS, brief_key, outputs_of, stock_spans
+
+NEAR_DUPLICATE = 0.8  # the corpus pipeline's own threshold (presets.CorpusConfig.near_duplicate)
+_SHOWN = 40  # problems of one kind printed before "… and N more"
+
+
+def check(paths: list[Path]) -> list[str]:
+    """Every problem of the files at `paths`, judged against all authored data."""
+    targets = {p.resolve() for p in paths}
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    mine: list[Example] = []
+    everything: list[Example] = []
+    sources = {
+        path.resolve(): (path.name, path.read_text(encoding="utf-8"))
+        for path in [*(Path(str(e)) for e in data_files()), *paths]
+    }
+    # Other files first, so a repeat is reported in the file being checked.
+    for path, (name, text) in sorted(sources.items(), key=lambda kv: kv[0] in targets):
+        try:
+            found = parse_file(name, text, seen, problems if path in targets else [])
+        except AuthoredDataError as exc:  # not YAML at all (perhaps a file being written)
+            if path in targets:
+                problems.append(str(exc))
+            continue
+        everything.extend(found)
+        if path in targets:
+            mine.extend(found)
+    problems.extend(_lexicon_problems(mine))
+    problems.extend(_stock_problems(mine, everything))
+    problems.extend(_duplicate_problems(mine, everything))
+    return problems
+
+
+def _lexicon_problems(mine: list[Example]) -> list[str]:
+    try:
+        lexicons = load_lexicons()
+    except LexiconError as exc:
+        return [f"lexicons: {exc}"]
+    used = sorted({e.category for e in mine})
+    linter = default_linter()
+    problems = [
+        f"category {c}: no `nouns` for {lang} in data/lexicons"
+        for c in used
+        for lang in ("zh", "en")
+        if not lexicons.nouns.get((c, lang))
+    ]
+    for c in used:
+        for lang in ("zh", "en"):
+            for detail in lexicons.details.get((c, lang), []):
+                if hits := linter.find(detail.phrase):
+                    problems.append(
+                        f"lexicon {c}/{lang}: {detail.phrase!r} has ad-law terms {', '.join(hits)}"
+                    )
+                elif detect_language(detail.phrase) != lang:
+                    problems.append(f"lexicon {c}/{lang}: {detail.phrase!r} is not in {lang}")
+    return problems
+
+
+def _stock_problems(mine: list[Example], everything: list[Example]) -> list[str]:
+    my_briefs = {brief_key(e) for e in mine}
+    problems = []
+    for stock in stock_spans(everything):
+        in_mine = [b for b in dict.fromkeys(stock.briefs) if any(k[2] == b for k in my_briefs)]
+        if in_mine:
+            problems.append(
+                f"stock span {stock.span!r} is in the outputs of {len(stock.briefs)} briefs "
+                f"(at most {MAX_BRIEFS}); here: {' | '.join(in_mine[:4])}"
+            )
+    return problems
+
+
+def _duplicate_problems(mine: list[Example], everything: list[Example]) -> list[str]:
+    mine_ids = {id(e) for e in mine}
+    texts: list[tuple[str, Example]] = [(t, e) for e in everything for t in outputs_of(e)]
+    problems = []
+    for index, verdict, earlier in matches([t for t, _ in texts], NEAR_DUPLICATE, desc="near"):
+        if verdict is None or earlier is None:
+            continue
+        (text, example), (other, _) = texts[index], texts[earlier]
+        if id(example) in mine_ids or id(texts[earlier][1]) in mine_ids:
+            problems.append(f"near-duplicate outputs ({verdict}): {text!r} ~ {other!r}")
+    return problems
+
+
+def summary(paths: list[Path]) -> str:
+    """Counts per task and language of the valid records in `paths`."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for path in paths:
+        try:
+            found = parse_file(path.name, path.read_text(encoding="utf-8"), {}, [])
+        except AuthoredDataError:
+            continue
+        for e in found:
+            counts[(e.task, e.lang)] += 1
+    return ", ".join(f"{task}/{lang} {n}" for (task, lang), n in sorted(counts.items()))
+
+
+def main(argv: list[str]) -> int:
+    """Check the files in argv (all authored files when none); 1 when there are problems."""
+    paths = [Path(a) for a in argv] or [Path(str(e)) for e in data_files()]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        print(f"no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    problems = check(paths)
+    by_kind: Counter[str] = Counter()
+    for problem in problems:
+        kind = problem.split(" ", 1)[0]
+        by_kind[kind] += 1
+        if by_kind[kind] <= _SHOWN:
+            print(problem)
+    for kind, n in by_kind.items():
+        if n > _SHOWN:
+            print(f"… and {n - _SHOWN} more problems starting {kind!r}")
+    print(f"examples: {summary(paths)}")
+    print(f"{len(problems)} problems" if problems else "ok")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
