@@ -9,7 +9,8 @@ from typing import Any
 COPYING_GAIN = 1.0
 
 
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+def markdown_table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    """The lines of a Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
 
@@ -75,7 +76,7 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
                 f"{tok.get('chinese_chars_per_token')} Chinese characters per token",
             ]
         )
-    lines += [*_table(["", ""], rows), "", "## Data and licenses", ""]
+    lines += [*markdown_table(["", ""], rows), "", "## Data and licenses", ""]
     sources = [
         [s["name"], s["origin"], s["license"], s["weight"], _number(s["kept"]), _number(s["chars"])]
         for s in manifest.get("sources", [])
@@ -115,7 +116,9 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
                 _number(drills["chars"]),
             ]
         )
-    lines += _table(["source", "origin", "license", "weight", "documents", "characters"], sources)
+    lines += markdown_table(
+        ["source", "origin", "license", "weight", "documents", "characters"], sources
+    )
     if authored:
         lines += [
             "",
@@ -165,7 +168,7 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
                     f"{memo['reference_overlap_max']}",
                 ]
             )
-        lines += _table(["metric", "value"], rows)
+        lines += markdown_table(["metric", "value"], rows)
         lines += ["", "Sample replies to held-out briefs: samples.md."]
     lines += [
         "",
