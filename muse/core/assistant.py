@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 # Commands answered without the model, each as a skill name for Started/Done.
 _LOCAL = {"help", "unknown", "reset", "forget", "analyze"}
 # Buttons that are votes, stored as feedback on the reply.
-_VOTES = {Action.LIKE: 1, Action.DISLIKE: -1}
 
 
 def _sentence_for(error: ModelError) -> str:
@@ -141,13 +140,13 @@ class Assistant:
         """A button under an earlier reply: regenerate it or rework it in its conversation."""
         if msg.action is None or msg.target_message_id is None:
             raise ValueError("an action needs `action` and `target_message_id`")
-        if msg.action in _VOTES:
+        if msg.action.vote:
             stored = await self._store.add_feedback(
                 msg.target_message_id,
                 msg.platform,
                 msg.workspace_id,
                 msg.user_id,
-                _VOTES[msg.action],
+                msg.action.vote,
             )
             if not stored:
                 yield Error(text("target_gone", lang), "target_gone", lang)

@@ -31,6 +31,11 @@ class Action(StrEnum):
     LIKE = "like"  # 👍: stored as feedback, no model call
     DISLIKE = "dislike"  # 👎: stored as feedback, no model call
 
+    @property
+    def vote(self) -> int:
+        """+1 for 👍, -1 for 👎, 0 for a button that asks the model to write again."""
+        return {Action.LIKE: 1, Action.DISLIKE: -1}.get(self, 0)
+
 
 @dataclass(frozen=True, slots=True)
 class Incoming:

@@ -24,13 +24,11 @@ from muse.bots.slack.render import WORKING, Message, asked_by, pressed_by, text_
 from muse.bots.slack.reply import LiveReply, answer_in_channel, answer_privately
 from muse.bots.tasks import BackgroundTasks
 from muse.core.language import detect_language
-from muse.core.messages import Action, Incoming
+from muse.core.messages import Incoming
 from muse.core.service import MuseCore
 from muse.core.texts import text
 
 log = logging.getLogger(__name__)
-
-_VOTES = (Action.LIKE, Action.DISLIKE)
 
 
 class SlackListeners:
@@ -117,7 +115,7 @@ class SlackListeners:
         url = body.get("response_url")
         events = self._core.assistant.handle(msg)
         lang = detect_language("", msg.language)
-        if msg.action in _VOTES and url:
+        if msg.action.vote and url:
             self._spawn(answer_privately(self._out, events, url), msg, url, "slack vote")
             return
         thread = convert.reply_thread(body)

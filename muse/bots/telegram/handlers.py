@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from muse.core.language import detect_language
-from muse.core.messages import Action, Done, Error, Incoming, Kind
+from muse.core.messages import Done, Error, Incoming, Kind
 from muse.core.service import MuseCore
 
 from . import callbackdata
@@ -39,7 +39,6 @@ from .texts import text
 
 log = logging.getLogger(__name__)
 
-_VOTES = (Action.LIKE, Action.DISLIKE)
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -105,7 +104,7 @@ class Handlers:
                 await _answer(query, text("stale_button", lang), alert=True)
                 return
             incoming = callback_incoming(update, self._me, press)
-            if press.action in _VOTES:
+            if press.action.vote:
                 await self._vote(query, incoming)
                 return
             await _answer(query, text("rewriting", lang))
