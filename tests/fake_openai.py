@@ -33,6 +33,8 @@ class FakeServer:
     auth: list[str | None] = field(default_factory=list)
     model_lists: int = 0
     disconnected: asyncio.Event = field(default_factory=asyncio.Event)
+    busy: int = 0  # answer this many chat requests 429 (busy) before serving
+    retry_after: str | None = "0"  # the busy answers' Retry-After header (None: no header)
 
     async def models(self, request: web.Request) -> web.Response:
         self.model_lists += 1
@@ -42,6 +44,11 @@ class FakeServer:
         body = await request.json()
         self.bodies.append(body)
         self.auth.append(request.headers.get("Authorization"))
+        if self.busy > 0:
+            self.busy -= 1
+            error = {"message": "server busy", "type": "rate_limit_error", "code": None}
+            headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
+            return web.json_response({"error": error}, status=429, headers=headers)
         if self.mode in ("500", "400"):
             message = "engine crashed" if self.mode == "500" else TOO_LONG
             error = {"message": message, "type": "invalid_request_error", "code": None}

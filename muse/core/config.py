@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     model_path: Path = Field(default=REPO_ROOT / "models" / "default", alias="MUSE_MODEL_PATH")
     # Seconds to wait for the model server to connect / between streamed chunks.
     model_timeout_s: float = Field(default=60.0, alias="MUSE_MODEL_TIMEOUT_S")
+    # Times a busy model server (429/503) is asked again before the user hears it is busy.
+    model_retries: int = Field(default=2, ge=0, alias="MUSE_MODEL_RETRIES")
+    # Longest Retry-After wait honoured, in seconds; a longer one is reported to the user at once.
+    model_retry_wait_s: float = Field(default=5.0, ge=0, alias="MUSE_MODEL_RETRY_WAIT_S")
     # Longest user text accepted, in characters; longer gets a clear refusal.
     max_input_chars: int = Field(default=4000, alias="MUSE_MAX_INPUT_CHARS")
     # Token budget for the history carried in a prompt (the system prompt is never cut).

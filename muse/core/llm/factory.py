@@ -20,6 +20,8 @@ def make_model_client(settings: Settings) -> ModelClient:
             model=settings.model_name,
             api_key=api_key.get_secret_value() if api_key is not None else None,
             timeout_s=settings.model_timeout_s,
+            retries=settings.model_retries,
+            max_retry_wait_s=settings.model_retry_wait_s,
         )
     if problem := missing_model(settings.model_path):
         return MissingModel(problem)  # no torch import just to learn there is nothing to load

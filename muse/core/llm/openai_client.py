@@ -2,7 +2,9 @@
 
 Streams over Server-Sent Events: one `data: {json}` line per chunk, `data: [DONE]` at the end.
 Failures become the human-independent errors of `client`: unreachable, timed out, 5xx or a broken
-stream → ModelUnavailable; 4xx → ModelRequestRejected with the server's own message.
+stream → ModelUnavailable; 4xx → ModelRequestRejected with the server's own message. A server
+that says it is busy (429 or 503) is asked again a few times after the wait its `Retry-After`
+header names (RFC 9110 §10.2.3), when that wait is short; otherwise the user hears at once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Self
 
 import httpx
@@ -27,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 # Statuses that mean "busy, try later" rather than "this request is wrong".
 _TRANSIENT_4XX = frozenset({408, 429})
+# Statuses after which the same request is sent again (the server is busy, not broken).
+_RETRY_STATUSES = frozenset({429, 503})
 
 
 class OpenAIClient:
@@ -39,8 +45,12 @@ class OpenAIClient:
         api_key: str | None = None,
         timeout_s: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        retries: int = 2,
+        max_retry_wait_s: float = 5.0,
     ) -> None:
         self._base_url = base_url.rstrip("/")
+        self._retries = retries
+        self._max_retry_wait_s = max_retry_wait_s
         self._model = model
         self._api_key = api_key
         self._timeout_s = timeout_s
@@ -79,20 +89,25 @@ class OpenAIClient:
         body = await self._body(request, stream=True)
         finished: set[int] = set()
         with self._transport_errors():
-            # Leaving this block early (the consumer closed us) closes the response, and with it
-            # the connection, so the server sees the disconnect and stops generating.
-            async with http.stream("POST", "chat/completions", json=body) as response:
-                await _raise_for_status(response)
-                async for line in response.aiter_lines():
-                    data = _sse_data(line)
-                    if data is None:
-                        continue
-                    if data == "[DONE]":
-                        return
-                    for chunk in _parse_stream_chunk(data, request.n):
-                        if chunk.finish_reason is not None:
-                            finished.add(chunk.index)
-                        yield chunk
+            for attempt in range(self._retries + 1):
+                # Leaving this block early (the consumer closed us) closes the response, and with
+                # it the connection, so the server sees the disconnect and stops generating.
+                async with http.stream("POST", "chat/completions", json=body) as response:
+                    delay = self._retry_delay(response, attempt)
+                    if delay is None:
+                        await _raise_for_status(response)
+                        async for line in response.aiter_lines():
+                            data = _sse_data(line)
+                            if data is None:
+                                continue
+                            if data == "[DONE]":
+                                return
+                            for chunk in _parse_stream_chunk(data, request.n):
+                                if chunk.finish_reason is not None:
+                                    finished.add(chunk.index)
+                                yield chunk
+                        break
+                await asyncio.sleep(delay)
         if len(finished) < request.n:
             raise ModelUnavailable("The model server's stream ended before the reply was complete.")
 
@@ -101,7 +116,11 @@ class OpenAIClient:
         http = self._client()
         body = await self._body(request, stream=False)
         with self._transport_errors():
-            response = await http.post("chat/completions", json=body)
+            for attempt in range(self._retries + 1):
+                response = await http.post("chat/completions", json=body)
+                if (delay := self._retry_delay(response, attempt)) is None:
+                    break
+                await asyncio.sleep(delay)
             await _raise_for_status(response)
         try:
             texts = {
@@ -115,6 +134,20 @@ class OpenAIClient:
                 f"The model server sent {len(texts)} completions for n={request.n}."
             )
         return [texts[i] for i in range(request.n)]
+
+    def _retry_delay(self, response: httpx.Response, attempt: int) -> float | None:
+        """Seconds to wait before sending again, or None: answer with `response` as it is.
+
+        Only a busy server is asked again, at most `retries` times, and only when it asks for a
+        wait no longer than `max_retry_wait_s` (without Retry-After: 0.5 s, 1 s, 2 s…).
+        """
+        if response.status_code not in _RETRY_STATUSES or attempt >= self._retries:
+            return None
+        wait = _retry_after(response.headers.get("Retry-After"), default=0.5 * 2**attempt)
+        if wait > self._max_retry_wait_s:
+            return None
+        logger.info("model server busy (HTTP %d); retrying in %.1f s", response.status_code, wait)
+        return wait
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
@@ -200,6 +233,21 @@ async def _raise_for_status(response: httpx.Response) -> None:
     if response.status_code >= 500 or response.status_code in _TRANSIENT_4XX:
         raise ModelUnavailable(f"The model server failed (HTTP {response.status_code}): {message}")
     raise ModelRequestRejected(message)
+
+
+def _retry_after(value: str | None, default: float) -> float:
+    """Seconds a Retry-After header asks for: delay-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    if value is None:
+        return default
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def _error_message(response: httpx.Response) -> str:

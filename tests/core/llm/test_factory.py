@@ -34,11 +34,22 @@ def test_model_url_gives_an_openai_client(monkeypatch: pytest.MonkeyPatch) -> No
             model_name="muse-1",
             model_api_key="sk-secret",
             model_timeout_s=12.5,
+            model_retries=3,
+            model_retry_wait_s=1.5,
         )
     )
     assert chosen == "client"
     assert made == [
-        (("http://gpu:8000/v1",), {"model": "muse-1", "api_key": "sk-secret", "timeout_s": 12.5})
+        (
+            ("http://gpu:8000/v1",),
+            {
+                "model": "muse-1",
+                "api_key": "sk-secret",
+                "timeout_s": 12.5,
+                "retries": 3,
+                "max_retry_wait_s": 1.5,
+            },
+        )
     ]
 
 

@@ -101,6 +101,40 @@ async def test_server_error_is_unavailable(server: FakeServer) -> None:
             await client.complete(request())
 
 
+async def test_a_busy_server_is_asked_again_after_retry_after(server: FakeServer) -> None:
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        server.busy = 2
+        chunks = await drain(client, request())
+        assert "".join(c.text for c in chunks) == reply(0)
+        server.busy = 2
+        assert await client.complete(request()) == [reply(0)]
+    assert len(server.bodies) == 6  # two busy answers before each served request
+
+
+async def test_busy_beyond_the_retries_is_unavailable(server: FakeServer) -> None:
+    server.busy = 10
+    async with OpenAIClient(server.url, model="m", timeout_s=5, retries=1) as client:
+        with pytest.raises(ModelUnavailable, match="HTTP 429"):
+            await drain(client, request())
+    assert len(server.bodies) == 2
+
+
+@pytest.mark.parametrize("retry_after", ["120", "Wed, 21 Oct 2099 07:28:00 GMT"])
+async def test_a_long_retry_after_is_not_waited_for(server: FakeServer, retry_after: str) -> None:
+    server.busy, server.retry_after = 1, retry_after
+    async with OpenAIClient(server.url, model="m", timeout_s=5, max_retry_wait_s=5) as client:
+        with pytest.raises(ModelUnavailable, match="HTTP 429"):
+            await client.complete(request())
+    assert len(server.bodies) == 1
+
+
+async def test_busy_without_retry_after_backs_off(server: FakeServer) -> None:
+    server.busy, server.retry_after = 1, None
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        assert await client.complete(request()) == [reply(0)]
+    assert len(server.bodies) == 2
+
+
 async def test_bad_request_is_rejected_with_server_message(server: FakeServer) -> None:
     server.mode = "400"
     async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
