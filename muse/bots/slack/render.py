@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from muse.bots.labels import BUTTON_LABELS
 from muse.bots.textsplit import split_text
 from muse.core.messages import Action, Done, Error
 from muse.core.skills.base import Lang
@@ -30,14 +31,6 @@ FALLBACK_CHARS = 300  # notification text of a message with blocks (the blocks h
 
 WORKING = "正在构思… / Working on it…"
 THINKING: dict[Lang, str] = {"zh": "正在构思…", "en": "is thinking…"}
-BUTTON_LABELS: dict[Action, dict[Lang, str]] = {
-    Action.REGENERATE: {"zh": "重新生成", "en": "Regenerate"},
-    Action.SHORTER: {"zh": "更短", "en": "Shorter"},
-    Action.LONGER: {"zh": "更长", "en": "Longer"},
-    Action.TONE: {"zh": "换个语气", "en": "Other tone"},
-    Action.LIKE: {"zh": "👍", "en": "👍"},
-    Action.DISLIKE: {"zh": "👎", "en": "👎"},
-}
 ACTION_PREFIX = "muse_"  # action_id of a button: "muse_" + Action value
 ACTIONS_BLOCK_ID = "muse_actions"
 

@@ -14,12 +14,13 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import CallbackQueryLimit, MessageLimit
 
+from muse.bots.labels import BUTTON_LABELS
 from muse.bots.textsplit import split_text, utf16_length
 from muse.core.messages import Action, Done
 from muse.core.skills.base import Lang
 
 from . import callbackdata
-from .texts import BUTTONS, text
+from .texts import text
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 _NOTE_GAP = "\n\n"
@@ -96,12 +97,12 @@ def interrupted(so_far: str, lang: Lang) -> str:
 
 def keyboard(target_message_id: int, lang: Lang) -> InlineKeyboardMarkup:
     """Regenerate / Shorter / Longer / Other tone / 👍 / 👎 under the reply `target_message_id`."""
-    labels = BUTTONS[lang]
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    labels[action], callback_data=callbackdata.encode(action, target_message_id)
+                    BUTTON_LABELS[action][lang],
+                    callback_data=callbackdata.encode(action, target_message_id),
                 )
                 for action in row
             ]

@@ -7,7 +7,6 @@ Everything else people read comes from the core, already in their language.
 from __future__ import annotations
 
 from muse.core.commands import COMMAND_NAMES
-from muse.core.messages import Action
 from muse.core.skills.ad import AdSkill
 from muse.core.skills.base import Lang
 from muse.core.skills.brainstorm import IDEAS
@@ -39,25 +38,6 @@ MENU: dict[Lang, dict[str, str]] = {
         "forget": "Delete everything I keep about you",
         "help": "How to use Muse",
         "start": "Get started with Muse",
-    },
-}
-
-BUTTONS: dict[Lang, dict[Action, str]] = {
-    "zh": {
-        Action.REGENERATE: "🔄 换一版",
-        Action.SHORTER: "✂️ 短一点",
-        Action.LONGER: "📝 长一点",
-        Action.TONE: "🎭 换个语气",
-        Action.LIKE: "👍",
-        Action.DISLIKE: "👎",
-    },
-    "en": {
-        Action.REGENERATE: "🔄 Regenerate",
-        Action.SHORTER: "✂️ Shorter",
-        Action.LONGER: "📝 Longer",
-        Action.TONE: "🎭 Other tone",
-        Action.LIKE: "👍",
-        Action.DISLIKE: "👎",
     },
 }
 

@@ -104,10 +104,10 @@ async def command_reply(slack: Harness) -> Posted:
 @pytest.mark.parametrize(
     ("action", "follow_up", "label"),
     [
-        ("muse_regenerate", "产品简介：新款秋季风衣", "重新生成"),
-        ("muse_shorter", "更短一点。", "更短"),
-        ("muse_longer", "写得更长、更具体一点。", "更长"),
-        ("muse_tone", "换一种语气，更活泼一些。", "换个语气"),
+        ("muse_regenerate", "产品简介：新款秋季风衣", "🔄 重新生成"),
+        ("muse_shorter", "更短一点。", "✂️ 短一点"),
+        ("muse_longer", "写得更长、更具体一点。", "📝 长一点"),
+        ("muse_tone", "换一种语气，更活泼一些。", "🎭 换个语气"),
     ],
 )
 async def test_a_rework_button_continues_the_conversation_in_the_thread(

@@ -105,7 +105,7 @@ def test_variants_become_labelled_sections_with_buttons() -> None:
     values = {e["value"] for e in message.blocks[-1]["elements"]}
     assert values == {"42:zh"}
     labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
-    assert labels == ["重新生成", "更短", "更长", "换个语气", "👍", "👎"]
+    assert labels == ["🔄 重新生成", "✂️ 短一点", "📝 长一点", "🎭 换个语气", "👍", "👎"]
 
 
 def test_unstored_replies_have_no_buttons() -> None:
@@ -115,7 +115,7 @@ def test_unstored_replies_have_no_buttons() -> None:
 
 def test_buttons_speak_the_reply_language() -> None:
     labels = [e["text"]["text"] for e in action_buttons(1, "en")["elements"]]
-    assert labels == ["Regenerate", "Shorter", "Longer", "Other tone", "👍", "👎"]
+    assert labels == ["🔄 Regenerate", "✂️ Shorter", "📝 Longer", "🎭 Other tone", "👍", "👎"]
 
 
 def test_fallback_text_never_ends_inside_an_entity_or_mention() -> None:

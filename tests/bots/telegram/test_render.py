@@ -69,7 +69,7 @@ def test_keyboard_has_every_button_with_callback_data_for_the_reply() -> None:
     markup = keyboard(42, "zh")
     rows = markup.inline_keyboard
     labels = [[b.text for b in row] for row in rows]
-    assert labels == [["🔄 换一版", "✂️ 短一点", "📝 长一点"], ["🎭 换个语气", "👍", "👎"]]
+    assert labels == [["🔄 重新生成", "✂️ 短一点", "📝 长一点"], ["🎭 换个语气", "👍", "👎"]]
     presses = [decode(b.callback_data) for row in rows for b in row]  # type: ignore[arg-type]
     assert [p.action for p in presses if p] == [
         Action.REGENERATE,
