@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -49,11 +49,20 @@ class BackgroundTasks:
     async def close(self, grace: float) -> None:
         """Take no more work; give running tasks `grace` seconds, then cancel what is left."""
         self._closed = True
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
-        for task in pending:
-            task.cancel()
-        if pending:
-            log.warning("cancelled unfinished background work", extra={"tasks": len(pending)})
-            await asyncio.gather(*pending, return_exceptions=True)
+        if cancelled := await finish_or_cancel(self._tasks, grace):
+            log.warning("cancelled unfinished background work", extra={"tasks": cancelled})
+
+
+async def finish_or_cancel(tasks: Iterable[asyncio.Task[Any]], grace: float) -> int:
+    """Give `tasks` `grace` seconds to finish, cancel the rest and wait until they have ended.
+
+    Returns how many had to be cancelled. Shared by every adapter's shutdown.
+    """
+    running = set(tasks)
+    if not running:
+        return 0
+    _, pending = await asyncio.wait(running, timeout=grace)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return len(pending)

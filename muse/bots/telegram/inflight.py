@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 from collections.abc import Iterator
 
+from muse.bots.tasks import finish_or_cancel
+
 
 class InFlight:
     """Tasks currently handling an update."""
@@ -34,10 +36,4 @@ class InFlight:
     async def drain(self, grace: float) -> int:
         """Wait up to `grace` seconds for the tracked tasks; cancel the rest. Returns how many
         had to be cancelled."""
-        if not self._tasks:
-            return 0
-        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        return len(pending)
+        return await finish_or_cancel(self._tasks, grace)
