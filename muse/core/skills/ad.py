@@ -38,10 +38,9 @@ class AdSkill(TemplatedSkill):
         "en": "Brief: {argument}\nWrite one ad.",
     }
     # On-brief first: the repetition penalty also weighs on the brief's own tokens (as in vLLM),
-    # so it pushes the copy off the product's name. On held-out briefs the cpu-preset model named
-    # the product in 50% of ad variants at temperature 0.6 without it, 44% at 1.05, 35% at
-    # 0.9 / 1.1; repeats stayed rare (1.3% repeated 4-grams) since a short variant has little
-    # room to loop. 192 tokens hold a headline and three sentences in either language.
+    # so it pushes the copy off the product's name; a short variant has little room to loop
+    # without it (measurements: muse/training/data/README.md, "Decoding settings"). 192 tokens
+    # hold a headline and three sentences in either language.
     sampling = SamplingParams(
         temperature=0.6,
         top_p=0.95,

@@ -15,10 +15,9 @@ from muse.core.messages import Action, Variant
 Lang = Literal["zh", "en"]
 
 # The copy prior's bonus (engine/copying.py) for the brief's product names in ad copy and
-# taglines. On held-out briefs the default model named the product in 65% of ad variants without
-# it and 94% at 12 (the misses are English; 8 reached only 83%); shape, repeats and distinct-2
-# stayed within bounds at 12, where 16 pushed repeated 4-grams past 5%.
-# Large models copy on their own and vLLM ignores the field.
+# taglines: the value that kept product mention highest with shape and repeats in bounds
+# (measurements: muse/training/data/README.md, "Decoding settings"). Large models copy on their
+# own and vLLM ignores the field.
 COPY_BIAS = 12.0
 
 

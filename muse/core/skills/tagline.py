@@ -71,11 +71,9 @@ class TaglineSkill(TemplatedSkill):
         "zh": f"产品简介：{{argument}}\n请写 {TAGLINES} 条广告语。",
         "en": f"Brief: {{argument}}\nWrite {TAGLINES} taglines.",
     }
-    # Five short lines fit in 160 tokens; decoded like ad copy (see ad.py): 75% of tagline sets
-    # named the product without the repetition penalty, 63% at 1.05. The presence penalty keeps
-    # a small model from writing the same stock line twice (a set of four after the dedup):
-    # with the copy prior, 83% of sets had five distinct lines within the limit without it, 94%
-    # at 1.5 (three runs of 16 held-out briefs).
+    # Five short lines fit in 160 tokens; decoded like ad copy (see ad.py). The presence penalty
+    # keeps a small model from writing the same stock line twice, which leaves a set of four
+    # after the dedup (measurements: muse/training/data/README.md, "Decoding settings").
     sampling = SamplingParams(
         temperature=0.6,
         top_p=0.95,
@@ -107,7 +105,7 @@ class TaglineSkill(TemplatedSkill):
     def combine(self, completions: list[str], lang: Lang) -> str | None:
         """Five distinct taglines within the limit from the sets in order, one per line; None
         when together they have fewer. A small model often stops a set at four lines, the same
-        four on a redraw (3 of 16 held-out briefs), yet each line stands alone."""
+        four on a redraw, yet each line stands alone."""
         lines = unique([t for c in completions for t in list_items(c) if fits(t, lang)])
         return "\n".join(lines[:TAGLINES]) if len(lines) >= TAGLINES else None
 
