@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 
 # Commands answered without the model, each as a skill name for Started/Done.
 _LOCAL = {"help", "unknown", "reset", "forget", "analyze"}
-# Buttons that are votes, stored as feedback on the reply.
 
 
 def _sentence_for(error: ModelError) -> str:

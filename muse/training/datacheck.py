@@ -20,14 +20,15 @@ from muse.core.language import detect_language
 from muse.training.authored import AuthoredDataError, Example, data_files, parse_file
 from muse.training.dedup import matches
 from muse.training.lexicons import LexiconError, load_lexicons
-from muse.training.stock import MAX_BRIEFS, brief_key, outputs_of, stock_spans
+from muse.training.presets import CorpusConfig
+from muse.training.stock import MAX_BRIEFS, outputs_of, stock_spans
 
-NEAR_DUPLICATE = 0.8  # the corpus pipeline's own threshold (presets.CorpusConfig.near_duplicate)
 _SHOWN = 40  # problems of one kind printed before "… and N more"
 
 
-def check(paths: list[Path]) -> list[str]:
-    """Every problem of the files at `paths`, judged against all authored data."""
+def check(paths: list[Path]) -> tuple[list[str], list[Example]]:
+    """Every problem of the files at `paths`, judged against all authored data, and their valid
+    examples."""
     targets = {p.resolve() for p in paths}
     problems: list[str] = []
     seen: dict[str, str] = {}
@@ -51,7 +52,7 @@ def check(paths: list[Path]) -> list[str]:
     problems.extend(_lexicon_problems(mine))
     problems.extend(_stock_problems(mine, everything))
     problems.extend(_duplicate_problems(mine, everything))
-    return problems
+    return problems, mine
 
 
 def _lexicon_problems(mine: list[Example]) -> list[str]:
@@ -80,10 +81,10 @@ def _lexicon_problems(mine: list[Example]) -> list[str]:
 
 
 def _stock_problems(mine: list[Example], everything: list[Example]) -> list[str]:
-    my_briefs = {brief_key(e) for e in mine}
+    my_briefs = {e.brief for e in mine}
     problems = []
     for stock in stock_spans(everything):
-        in_mine = [b for b in dict.fromkeys(stock.briefs) if any(k[2] == b for k in my_briefs)]
+        in_mine = [b for b in dict.fromkeys(stock.briefs) if b in my_briefs]
         if in_mine:
             problems.append(
                 f"stock span {stock.span!r} is in the outputs of {len(stock.briefs)} briefs "
@@ -96,25 +97,19 @@ def _duplicate_problems(mine: list[Example], everything: list[Example]) -> list[
     mine_ids = {id(e) for e in mine}
     texts: list[tuple[str, Example]] = [(t, e) for e in everything for t in outputs_of(e)]
     problems = []
-    for index, verdict, earlier in matches([t for t, _ in texts], NEAR_DUPLICATE, desc="near"):
+    threshold = CorpusConfig().near_duplicate  # the corpus pipeline's own threshold
+    for index, verdict, earlier in matches([t for t, _ in texts], threshold, desc="near"):
         if verdict is None or earlier is None:
             continue
-        (text, example), (other, _) = texts[index], texts[earlier]
-        if id(example) in mine_ids or id(texts[earlier][1]) in mine_ids:
+        (text, example), (other, other_example) = texts[index], texts[earlier]
+        if id(example) in mine_ids or id(other_example) in mine_ids:
             problems.append(f"near-duplicate outputs ({verdict}): {text!r} ~ {other!r}")
     return problems
 
 
-def summary(paths: list[Path]) -> str:
-    """Counts per task and language of the valid records in `paths`."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for path in paths:
-        try:
-            found = parse_file(path.name, path.read_text(encoding="utf-8"), {}, [])
-        except AuthoredDataError:
-            continue
-        for e in found:
-            counts[(e.task, e.lang)] += 1
+def summary(examples: list[Example]) -> str:
+    """Counts per task and language of `examples`."""
+    counts = Counter((e.task, e.lang) for e in examples)
     return ", ".join(f"{task}/{lang} {n}" for (task, lang), n in sorted(counts.items()))
 
 
@@ -125,7 +120,7 @@ def main(argv: list[str]) -> int:
     if missing:
         print(f"no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    problems = check(paths)
+    problems, examples = check(paths)
     by_kind: Counter[str] = Counter()
     for problem in problems:
         kind = problem.split(" ", 1)[0]
@@ -135,7 +130,7 @@ def main(argv: list[str]) -> int:
     for kind, n in by_kind.items():
         if n > _SHOWN:
             print(f"… and {n - _SHOWN} more problems starting {kind!r}")
-    print(f"examples: {summary(paths)}")
+    print(f"examples: {summary(examples)}")
     print(f"{len(problems)} problems" if problems else "ok")
     return 1 if problems else 0
 

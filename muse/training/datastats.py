@@ -16,11 +16,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from muse.training.authored import Example, load_examples
+from muse.training.authored import TASKS, Example, load_examples
 from muse.training.card import markdown_table
 from muse.training.categories import load_index, sector_of
-
-TASKS = ("ad", "tagline", "brainstorm", "script", "chat")
 
 
 def stats(examples: list[Example]) -> dict[str, Any]:
