@@ -25,6 +25,7 @@ from typing import Any
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from muse.training.authored import TASKS
 from muse.training.chatml import encode_dialogues
 from muse.training.generate import Reply, generate_replies
 from muse.training.jsonl import read_jsonl
@@ -42,7 +43,6 @@ from muse.training.textmetrics import (
 
 METRICS = "metrics.json"
 SHEET = "samples.md"
-TASKS = ("ad", "tagline", "brainstorm", "script", "chat")
 
 
 def evaluate(model_dir: Path, corpus: Path, config: EvalConfig, seed: int) -> dict[str, Any]:
