@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -48,6 +50,8 @@ _ALEMBIC = threading.Lock()
 # Key of the PostgreSQL advisory lock that replicas migrating at once queue on (any constant
 # this database's other users do not take; "muse" in ASCII).
 MIGRATION_LOCK_KEY = 0x6D757365
+# Times a migration that found a fresh SQLite file locked starts over (0.05 s, 0.1 s … 3.2 s).
+_LOCKED_RETRIES = 7
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -109,8 +113,19 @@ async def _migrate(engine: AsyncEngine, migration: MigrationCommand, revision: s
         with _ALEMBIC:
             migration(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    for attempt in range(_LOCKED_RETRIES + 1):
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(run)
+            return
+        except OperationalError as exc:
+            # Opening a fresh SQLite file while another connection switches it to WAL fails
+            # "database is locked" at once, without the busy wait (1 in ~10 runs of four
+            # databases starting together). Nothing was written (the migration's transaction
+            # rolled back), so waiting without blocking the loop and starting over is safe.
+            if "database is locked" not in str(exc) or attempt == _LOCKED_RETRIES:
+                raise
+            await asyncio.sleep(0.05 * 2**attempt)
 
 
 async def _migrate_url(url: str, migration: MigrationCommand, revision: str) -> None:
