@@ -3,8 +3,7 @@ the same in Slack and Telegram (and match the core's texts, which say 「重新�
 
 from __future__ import annotations
 
-from muse.core.messages import Action
-from muse.core.skills.base import Lang
+from muse.core.messages import Action, Lang
 
 BUTTON_LABELS: dict[Action, dict[Lang, str]] = {
     Action.REGENERATE: {"zh": "🔄 重新生成", "en": "🔄 Regenerate"},

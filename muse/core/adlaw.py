@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang
 
 if TYPE_CHECKING:
     from muse.core.config import Settings

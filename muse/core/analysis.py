@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from muse.core.adlaw import AdLawLinter, default_linter, warning
 from muse.core.language import HAN, detect_language
+from muse.core.messages import Lang
 from muse.core.sentences import split_sentences
-from muse.core.skills.base import Lang
 
 if TYPE_CHECKING:
     from jieba.analyse import TFIDF, TextRank

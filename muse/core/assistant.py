@@ -35,12 +35,13 @@ from muse.core.messages import (
     Error,
     Incoming,
     Kind,
+    Lang,
     ReplyEvent,
     Started,
     Variant,
 )
 from muse.core.prompt import build_prompt
-from muse.core.skills.base import Lang, Skill
+from muse.core.skills.base import Skill
 from muse.core.skills.registry import get_skill
 from muse.core.texts import text
 from muse.core.tokens import MESSAGE_OVERHEAD, estimate_tokens
@@ -104,7 +105,7 @@ class Assistant:
         if command.name == "chat" and not command.argument.strip():
             command = Command("help")  # a bare @mention or an empty message: say what Muse does
         if command.name in _LOCAL or command.missing_argument:
-            yield Started(command.name)
+            yield Started(command.name, lang)
             reply = await self._local(command.name, command.argument, msg, lang)
             yield Done(reply, command.name, language=lang)
             return
@@ -150,7 +151,7 @@ class Assistant:
             if not stored:
                 yield Error(text("target_gone", lang), "target_gone", lang)
                 return
-            yield Started("feedback")
+            yield Started("feedback", lang)
             yield Done(text(f"feedback_{msg.action}", lang), "feedback", language=lang)
             return
         target = await self._store.replied_message(msg.target_message_id)
@@ -181,7 +182,7 @@ class Assistant:
 
         `brief` is the command argument the reply must stay about (None for none).
         """
-        yield Started(skill.name)
+        yield Started(skill.name, lang)
         async with self._locks.hold(f"conversation:{conversation.id}"):
             # No more turns can fit the budget than this (each costs at least the framing), so
             # long conversations are not read whole on every turn.

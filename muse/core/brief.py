@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from muse.core.analysis import analyze
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang
 
 KEYWORDS = 5  # TF-IDF keywords of the product clause that count as naming the product
 ZH_BRAND = re.compile(r"「(.+?)」")

@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from muse.core.messages import Lang
 from muse.core.skills.ad import AdSkill
-from muse.core.skills.base import Lang
 from muse.core.skills.brainstorm import IDEAS
 from muse.core.skills.tagline import MAX_CHINESE_CHARS, MAX_ENGLISH_WORDS, TAGLINES
 

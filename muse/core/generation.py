@@ -22,8 +22,8 @@ from muse.core.llm.client import (
     ModelError,
     SamplingParams,
 )
-from muse.core.messages import TextDelta, Variant
-from muse.core.skills.base import Lang, Skill
+from muse.core.messages import Lang, TextDelta, Variant
+from muse.core.skills.base import Skill
 from muse.core.structure import structure_problem
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang
 
 # CJK Unified Ideographs with extension A, the compatibility block and extensions B–F (plane 2).
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")

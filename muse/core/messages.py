@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
+
+Lang = Literal["zh", "en"]  # the languages Muse writes in
 
 
 class Kind(StrEnum):
@@ -66,9 +69,14 @@ class Variant:
 
 @dataclass(frozen=True, slots=True)
 class Started:
-    """Work has begun; adapters may show a placeholder or a typing indicator."""
+    """Work has begun; adapters may show a placeholder or a typing indicator.
+
+    `language` is the one the reply will be written in (a button press answers in the language
+    of the reply it is under), so adapters never guess it from the user's text.
+    """
 
     skill: str
+    language: Lang
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +96,7 @@ class Done:
     variants: tuple[Variant, ...] = ()
     notices: tuple[str, ...] = ()  # one-off remarks, e.g. "older turns were dropped"
     message_id: int | None = None  # stored assistant turn; buttons refer to it
-    language: str = "zh"
+    language: Lang = "zh"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +105,7 @@ class Error:
 
     message: str
     code: str  # machine-readable: "model_unavailable", "too_long", "internal", …
-    language: str = "zh"
+    language: Lang = "zh"
 
 
 ReplyEvent = Started | TextDelta | Done | Error

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from muse.core.messages import Variant
+from muse.core.messages import Lang, Variant
 from muse.core.sentences import split_sentences
 from muse.core.skills.ad import MAX_BODY_SENTENCES
-from muse.core.skills.base import Lang
 from muse.core.skills.brainstorm import IDEAS
 from muse.core.skills.registry import get_skill
 from muse.core.skills.tagline import TAGLINES, fits

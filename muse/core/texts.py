@@ -5,7 +5,7 @@ Errors are human sentences that say what to do next — never codes or stack tra
 
 from __future__ import annotations
 
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang
 
 _TEXTS: dict[str, dict[Lang, str]] = {
     "model_unavailable": {

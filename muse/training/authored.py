@@ -34,9 +34,8 @@ from yaml.constructor import SafeConstructor
 
 from muse.core.adlaw import default_linter
 from muse.core.language import detect_language
-from muse.core.messages import Action
+from muse.core.messages import Action, Lang
 from muse.core.skills.ad import AdSkill
-from muse.core.skills.base import Lang
 from muse.core.skills.registry import get_skill
 from muse.core.structure import structure_problem
 from muse.training.categories import sector_of

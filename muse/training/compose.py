@@ -42,9 +42,8 @@ from functools import lru_cache
 from muse.core.config import Settings
 from muse.core.history.store import Turn
 from muse.core.language import detect_language
-from muse.core.messages import Variant
+from muse.core.messages import Lang, Variant
 from muse.core.prompt import build_prompt
-from muse.core.skills.base import Lang
 from muse.core.skills.registry import get_skill
 from muse.core.tokens import MESSAGE_OVERHEAD, estimate_tokens
 from muse.training.authored import Example, Step, follow_up_steps

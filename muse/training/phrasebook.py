@@ -28,8 +28,8 @@ import yaml
 from muse.core.adlaw import default_linter
 from muse.core.brief import product_and_points
 from muse.core.language import detect_language
+from muse.core.messages import Lang
 from muse.core.skills.ad import AdSkill
-from muse.core.skills.base import Lang
 from muse.core.skills.tagline import TAGLINES, fits
 from muse.core.structure import structure_problem
 from muse.training.authored import Example

@@ -11,7 +11,7 @@ from functools import cache
 from types import ModuleType
 
 from muse.core.brief import keywords, names_product, product_terms
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang
 from muse.core.skills.brainstorm import IDEAS
 from muse.core.skills.tagline import TAGLINES, fits
 from muse.core.structure import MAX_SCENES, MIN_SCENES, structure_problem

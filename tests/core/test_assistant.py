@@ -174,6 +174,18 @@ async def test_buttons_regenerate_and_rework_in_the_same_conversation(core, mode
     assert "新款风衣" in prompt_texts(model.requests[-1])  # the conversation came along
 
 
+async def test_started_carries_the_language_the_reply_is_written_in(core, model) -> None:
+    english = await send(core, "/ad waterproof hiking jacket", language="zh")
+    assert english[0] == Started("ad", "en") and done_of(english).language == "en"
+    target = done_of(english).message_id
+    # A button answers in the language of its reply, whatever the presser's client says.
+    pressed = await send(
+        core, "", kind=Kind.ACTION, action=Action.SHORTER, target_message_id=target, language="zh"
+    )
+    assert pressed[0] == Started("ad", "en") and done_of(pressed).language == "en"
+    assert (await send(core, "/help", language="en"))[0] == Started("help", "en")
+
+
 async def test_button_on_a_forgotten_reply_says_so(core, model) -> None:
     first = done_of(await send(core, "/ad 新款风衣"))
     await send(core, "/forget")

@@ -61,13 +61,12 @@ class SlackListeners:
         if private:
             work = answer_privately(self._out, events, url)
         else:
-            lang = detect_language(msg.text)
             work = answer_in_channel(
                 self._out,
                 events,
                 channel=msg.channel_id,
                 response_url=url,
-                head=[asked_by(msg.user_id, msg.text, lang)],
+                head=lambda lang: [asked_by(msg.user_id, msg.text, lang)],
                 allowed_users=convert.mentioned_users(argument),
             )
         self._spawn(work, msg, url, f"slack {command}")
@@ -83,7 +82,6 @@ class SlackListeners:
             self._out,
             msg.channel_id,
             thread,
-            detect_language(msg.text),
             allowed_users=convert.mentioned_users(event.get("text", "")),
             status_thread=thread,
             interval=self._interval,
@@ -100,7 +98,6 @@ class SlackListeners:
             self._out,
             msg.channel_id,
             msg.thread_id,
-            detect_language(msg.text),
             allowed_users=convert.mentioned_users(event.get("text", "")),
             interval=self._interval,
         )
@@ -112,10 +109,10 @@ class SlackListeners:
         msg = convert.action_incoming(body)
         if msg is None or msg.action is None:
             return
+        action, user = msg.action, msg.user_id
         url = body.get("response_url")
         events = self._core.assistant.handle(msg)
-        lang = detect_language("", msg.language)
-        if msg.action.vote and url:
+        if action.vote and url:
             self._spawn(answer_privately(self._out, events, url), msg, url, "slack vote")
             return
         thread = convert.reply_thread(body)
@@ -123,13 +120,12 @@ class SlackListeners:
             self._out,
             msg.channel_id,
             thread,
-            lang,
-            head=[pressed_by(msg.user_id, msg.action, lang)],
+            head=lambda lang: [pressed_by(user, action, lang)],
             status_thread=thread if msg.channel_id.startswith("D") else None,
             response_url=url,
             interval=self._interval,
         )
-        self._spawn(reply.play(events), msg, url, f"slack {msg.action}")
+        self._spawn(reply.play(events), msg, url, f"slack {action}")
 
     def _spawn(
         self, work: Awaitable[None], msg: Incoming, response_url: str | None, name: str

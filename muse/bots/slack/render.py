@@ -17,8 +17,7 @@ from typing import Any
 
 from muse.bots.labels import BUTTON_LABELS
 from muse.bots.textsplit import split_text
-from muse.core.messages import Action, Done, Error
-from muse.core.skills.base import Lang
+from muse.core.messages import Action, Done, Error, Lang
 from muse.core.skills.text import with_flags
 
 SECTION_CHARS = 3000  # Slack's limit on a section's text

@@ -8,7 +8,7 @@ Slack retry, a repeated id) produces no Slack call at all.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from slack_sdk.errors import SlackApiError
 
@@ -24,10 +24,18 @@ from muse.bots.slack.render import (
     error_messages,
     text_messages,
 )
-from muse.core.messages import Done, Error, ReplyEvent, Started, TextDelta
-from muse.core.skills.base import Lang
+from muse.core.messages import Done, Error, Lang, ReplyEvent, Started, TextDelta
 
 log = logging.getLogger(__name__)
+
+# The lines above a reply ("who asked", "who pressed which button"), in the reply's language,
+# which only the core's first event tells (a button answers in the language of its reply).
+Head = Callable[[Lang], Sequence[Block]]
+
+
+def no_head(lang: Lang) -> Sequence[Block]:
+    """No lines above the reply."""
+    return ()
 
 
 class LiveReply:
@@ -44,9 +52,8 @@ class LiveReply:
         out: SlackOut,
         channel: str,
         thread_ts: str | None,
-        lang: Lang,
         *,
-        head: Sequence[Block] = (),
+        head: Head = no_head,
         allowed_users: frozenset[str] = frozenset(),
         status_thread: str | None = None,
         response_url: str | None = None,
@@ -55,8 +62,8 @@ class LiveReply:
         self._out = out
         self._channel = channel
         self._thread_ts = thread_ts
-        self._lang = lang
-        self._head = tuple(head)
+        self._make_head = head
+        self._head: tuple[Block, ...] = ()
         self._allowed = allowed_users
         self._status_thread = status_thread
         self._response_url = response_url
@@ -69,8 +76,10 @@ class LiveReply:
         """Render every event of one reply."""
         try:
             async for event in events:
+                if not isinstance(event, TextDelta) and not self._head:
+                    self._head = tuple(self._make_head(event.language))
                 if isinstance(event, Started):
-                    await self._begin()
+                    await self._begin(event.language)
                 elif isinstance(event, TextDelta):
                     await self._draft(event.text)
                 elif isinstance(event, Done):
@@ -81,9 +90,9 @@ class LiveReply:
             if self._live is not None:
                 self._live.cancel()  # a failure or cancellation leaves no edit behind
 
-    async def _begin(self) -> None:
+    async def _begin(self, lang: Lang) -> None:
         thread = self._status_thread
-        if thread and await self._out.set_status(self._channel, thread, THINKING[self._lang]):
+        if thread and await self._out.set_status(self._channel, thread, THINKING[lang]):
             return  # the message appears with the first text
         await self._post_first(text_messages(WORKING, self._head)[0])
 
@@ -150,7 +159,7 @@ async def answer_in_channel(
     *,
     channel: str,
     response_url: str,
-    head: Sequence[Block],
+    head: Head,
     allowed_users: frozenset[str] = frozenset(),
 ) -> None:
     """A slash command's result, posted for the channel under a line saying who asked;
@@ -160,7 +169,7 @@ async def answer_in_channel(
             for message in error_messages(event):
                 await out.respond(response_url, message, ephemeral=True)
         elif isinstance(event, Done):
-            messages = done_messages(event, head, allowed_users)
+            messages = done_messages(event, head(event.language), allowed_users)
             posted = 0
             try:
                 for message in messages:

@@ -20,7 +20,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from muse.bots.runner import AdapterConfigError
 from muse.core.config import Settings
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang
 
 from .texts import MENU, MENU_NAMES
 

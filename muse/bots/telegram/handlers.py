@@ -131,7 +131,7 @@ class Handlers:
         remember: Callable[[int], Awaitable[None]],
     ) -> None:
         output = ChatOutput(context.bot, place, remember)
-        writer = ReplyWriter(output, place.group, detect_language(incoming.text, incoming.language))
+        writer = ReplyWriter(output, place.group)
         await writer.write(self._core.assistant.handle(incoming))
 
     async def _vote(self, query: CallbackQuery, incoming: Incoming) -> None:

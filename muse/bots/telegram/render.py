@@ -16,8 +16,7 @@ from telegram.constants import CallbackQueryLimit, MessageLimit
 
 from muse.bots.labels import BUTTON_LABELS
 from muse.bots.textsplit import split_text, utf16_length
-from muse.core.messages import Action, Done
-from muse.core.skills.base import Lang
+from muse.core.messages import Action, Done, Lang
 
 from . import callbackdata
 from .texts import text

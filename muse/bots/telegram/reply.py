@@ -18,8 +18,7 @@ from collections.abc import AsyncIterator
 from telegram import InlineKeyboardMarkup
 
 from muse.bots.live import LiveMessage
-from muse.core.messages import Done, Error, ReplyEvent, Started, TextDelta
-from muse.core.skills.base import Lang
+from muse.core.messages import Done, Error, Lang, ReplyEvent, Started, TextDelta
 
 from .render import done_pieces, escape, interrupted, preview, reply_markup
 from .send import ChatOutput
@@ -34,10 +33,10 @@ GROUP_EDIT_INTERVAL_S = 3.0
 class ReplyWriter:
     """Renders the events of one request into `output`."""
 
-    def __init__(self, output: ChatOutput, group: bool, lang: Lang) -> None:
+    def __init__(self, output: ChatOutput, group: bool) -> None:
         self._out = output
         self._group = group
-        self._lang = lang  # for "✍️ Writing…" until the core says which language it answered in
+        self._lang: Lang = "zh"  # the reply's language, from Started (drafts follow Started)
         interval = GROUP_EDIT_INTERVAL_S if group else PRIVATE_EDIT_INTERVAL_S
         self._live = LiveMessage(self._show, interval)
         self._message_id: int | None = None  # the message that shows the reply as it grows
@@ -52,6 +51,7 @@ class ReplyWriter:
         try:
             async for event in events:
                 if isinstance(event, Started):
+                    self._lang = event.language
                     self._typing = asyncio.create_task(self._keep_typing())
                 elif isinstance(event, TextDelta):
                     self._so_far, self._drafting = event.text, True

@@ -7,8 +7,8 @@ Everything else people read comes from the core, already in their language.
 from __future__ import annotations
 
 from muse.core.commands import COMMAND_NAMES
+from muse.core.messages import Lang
 from muse.core.skills.ad import AdSkill
-from muse.core.skills.base import Lang
 from muse.core.skills.brainstorm import IDEAS
 from muse.core.skills.tagline import TAGLINES
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from muse.core.llm.client import SamplingParams
+from muse.core.messages import Lang
 from muse.core.sentences import split_sentences
-from muse.core.skills.base import COPY_BIAS, Lang
+from muse.core.skills.base import COPY_BIAS
 from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
 from muse.core.skills.text import content_lines, join_sentences
 

@@ -7,12 +7,9 @@ training data is rendered from), says how to decode, and splits completions into
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Literal
 
 from muse.core.llm.client import SamplingParams
-from muse.core.messages import Action, Variant
-
-Lang = Literal["zh", "en"]
+from muse.core.messages import Action, Lang, Variant
 
 # The copy prior's bonus (engine/copying.py) for the brief's product names in ad copy and
 # taglines: the value that kept product mention highest with shape and repeats in bounds

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from muse.core.llm.client import SamplingParams
-from muse.core.messages import Variant
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang, Variant
 from muse.core.skills.templated import ANSWER_IN, STOP, TemplatedSkill
 from muse.core.skills.text import list_items, numbered, unique, with_flags
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from muse.core.llm.client import SamplingParams
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang
 from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
 
 

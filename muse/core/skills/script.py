@@ -6,7 +6,7 @@ import re
 from typing import ClassVar
 
 from muse.core.llm.client import SamplingParams
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang
 from muse.core.skills.templated import ANSWER_IN, STOP, TemplatedSkill
 from muse.core.skills.text import clean_line, is_chatter, is_intro
 

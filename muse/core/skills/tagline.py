@@ -8,8 +8,8 @@ from typing import ClassVar
 
 from muse.core.language import detect_language
 from muse.core.llm.client import SamplingParams
-from muse.core.messages import Variant
-from muse.core.skills.base import COPY_BIAS, Lang
+from muse.core.messages import Lang, Variant
+from muse.core.skills.base import COPY_BIAS
 from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
 from muse.core.skills.text import list_items, unique, with_flags
 

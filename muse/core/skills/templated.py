@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from muse.core.llm.client import SamplingParams
-from muse.core.messages import Action, Variant
-from muse.core.skills.base import Lang, Skill
+from muse.core.messages import Action, Lang, Variant
+from muse.core.skills.base import Skill
 from muse.core.skills.text import with_flags
 
 # End of an assistant turn in ChatML chat templates; for a server that already stops at the

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from muse.core.adlaw import warning
-from muse.core.skills.base import Lang
+from muse.core.messages import Lang
 
 # "1." "1、" "1)" "(1)" "（1）" "①" "一、" and bullets; "3.5元" is not a marker (digit after ".").
 _MARKER = re.compile(

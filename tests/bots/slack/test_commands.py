@@ -127,6 +127,16 @@ async def test_a_rework_button_continues_the_conversation_in_the_thread(
     assert [m.role for m in request.messages[1:]] == ["user", "assistant", "user"]
 
 
+async def test_the_line_above_a_button_reply_is_in_the_replys_language(slack: Harness) -> None:
+    await slack.slack.command("/ad", "waterproof hiking jacket")
+    await slack.settle()
+    (original,) = slack.slack.messages("CGENERAL")
+    await slack.slack.press(original, "muse_shorter")
+    await slack.settle()
+    (reply,) = slack.slack.messages("CGENERAL", thread_ts=original.ts)
+    assert reply.context_texts()[0] == "<@UBOB> pressed “✂️ Shorter”"
+
+
 @pytest.mark.parametrize(
     ("action", "value", "thanks"), [("muse_like", 1, "喜欢"), ("muse_dislike", -1, "重新生成")]
 )
