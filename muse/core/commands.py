@@ -51,37 +51,43 @@ class Command:
 
 
 @dataclass(frozen=True, slots=True)
-class _Spec:
-    """How one command is described in usage lines and in the help text."""
+class CommandSpec:
+    """How one command is described, everywhere: usage lines, the help text and the platforms'
+    command menus (Telegram's setMyCommands, the Slack manifest), which derive from this table.
+    """
 
-    placeholder: dict[Lang, str]
-    example: dict[Lang, str]
-    summary: dict[Lang, str]
+    placeholder: dict[Lang, str]  # the argument in usage lines; empty for no argument
+    example: dict[Lang, str]  # an argument in usage lines and Slack's usage hint
+    summary: dict[Lang, str]  # one line of /help
+    menu: dict[Lang, str]  # a command menu's entry: short, capitalised, no final stop
 
 
-_SPECS: dict[str, _Spec] = {
-    "ad": _Spec(
+COMMANDS: dict[str, CommandSpec] = {
+    "ad": CommandSpec(
         {"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
         {"zh": "新款秋季风衣，主打轻薄防风", "en": "New autumn trench coat, light and windproof"},
         {
             "zh": f"写 {AdSkill.n} 版广告文案（标题 + 正文）",
             "en": f"write {AdSkill.n} ad options (headline + body)",
         },
+        {"zh": f"写 {AdSkill.n} 版广告文案", "en": f"Write {AdSkill.n} ad copy options"},
     ),
-    "tagline": _Spec(
+    "tagline": CommandSpec(
         {"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
         {"zh": "社区咖啡馆，周末早午餐", "en": "Neighbourhood café with weekend brunch"},
         {
             "zh": f"写 {TAGLINES} 条广告语，每条不超过 {MAX_CHINESE_CHARS} 个字",
             "en": f"write {TAGLINES} taglines, {MAX_ENGLISH_WORDS} words or fewer each",
         },
+        {"zh": f"写 {TAGLINES} 条广告语", "en": f"Write {TAGLINES} taglines"},
     ),
-    "brainstorm": _Spec(
+    "brainstorm": CommandSpec(
         {"zh": "<主题>", "en": "<topic>"},
         {"zh": "中秋节会员拉新活动", "en": "Mid-Autumn Festival campaign to win new members"},
         {"zh": f"想 {IDEAS} 个创意点子", "en": f"come up with {IDEAS} campaign ideas"},
+        {"zh": f"想 {IDEAS} 个创意点子", "en": f"Come up with {IDEAS} campaign ideas"},
     ),
-    "script": _Spec(
+    "script": CommandSpec(
         {"zh": "<创意>", "en": "<premise>"},
         {
             "zh": "30 秒短视频：上班族带着保温杯度过忙碌的一天",
@@ -91,20 +97,38 @@ _SPECS: dict[str, _Spec] = {
             "zh": "写一个分镜短视频脚本（画面、台词、时长）",
             "en": "write a short video script, scene by scene (visual, line, duration)",
         },
+        {"zh": "写短视频分镜脚本", "en": "Write a short video script"},
     ),
-    "analyze": _Spec(
+    "analyze": CommandSpec(
         {"zh": "<文字>", "en": "<text>"},
         {"zh": "轻薄防风，秋天出门就穿它。", "en": "Light, windproof, ready for autumn."},
         {
             "zh": "分析一段文字：关键词、字数、句数、广告法风险用语",
             "en": "analyze a text: keywords, length, sentences, ad-law risk terms",
         },
+        {
+            "zh": "分析文字：关键词和广告法风险用语",
+            "en": "Analyze a text: keywords and ad-law risks",
+        },
     ),
-    "reset": _Spec({}, {}, {"zh": "开始新对话", "en": "start a new conversation"}),
-    "forget": _Spec(
-        {}, {}, {"zh": "删除我保存的你的全部对话记录", "en": "delete all your conversations I keep"}
+    "reset": CommandSpec(
+        {},
+        {},
+        {"zh": "开始新对话", "en": "start a new conversation"},
+        {"zh": "开始新对话", "en": "Start a new conversation"},
     ),
-    "help": _Spec({}, {}, {"zh": "显示这条说明", "en": "show this help"}),
+    "forget": CommandSpec(
+        {},
+        {},
+        {"zh": "删除我保存的你的全部对话记录", "en": "delete all your conversations I keep"},
+        {"zh": "删除我保存的你的全部记录", "en": "Delete everything I keep about you"},
+    ),
+    "help": CommandSpec(
+        {},
+        {},
+        {"zh": "显示这条说明", "en": "show this help"},
+        {"zh": "使用说明", "en": "How to use Muse"},
+    ),
 }
 
 _HELP_INTRO: dict[Lang, str] = {
@@ -150,7 +174,7 @@ def _continues_name(rest: str) -> bool:
 
 def usage(name: str, lang: Lang) -> str:
     """The usage line of a command, with an example when it takes an argument."""
-    spec = _SPECS[name]
+    spec = COMMANDS[name]
     if not spec.placeholder:
         return f"用法：/{name}" if lang == "zh" else f"Usage: /{name}"
     if lang == "zh":
@@ -162,7 +186,7 @@ def help_text(lang: Lang) -> str:
     """Every command on one line each, then how buttons, memory, /reset and /forget work."""
     lines = [_HELP_INTRO[lang]]
     for name in COMMAND_NAMES:
-        spec = _SPECS[name]
+        spec = COMMANDS[name]
         call = f"/{name} {spec.placeholder[lang]}" if spec.placeholder else f"/{name}"
         lines.append(f"{call} — {spec.summary[lang]}")
     return "\n".join(lines) + "\n\n" + _HELP_OUTRO[lang]

@@ -12,11 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from muse.bots.slack.render import ACTION_PREFIX
+from muse.core.commands import ARGUMENT_COMMANDS
 from muse.core.messages import Action, Incoming, Kind
 
 PLATFORM = "slack"
-# Slash commands Muse registers (manifest.yml lists the same); /muse takes help|reset|forget.
-SKILL_COMMANDS = ("/ad", "/tagline", "/brainstorm", "/script", "/analyze")
+# Slash commands Muse registers: one per core command that takes an argument, and /muse for
+# help|reset|forget (manifest.py writes the same list into manifest.yml).
+SKILL_COMMANDS = tuple(f"/{name}" for name in ARGUMENT_COMMANDS)
 MUSE_COMMAND = "/muse"
 COMMANDS = (*SKILL_COMMANDS, MUSE_COMMAND)
 

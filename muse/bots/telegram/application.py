@@ -22,7 +22,7 @@ from muse.bots.runner import AdapterConfigError
 from muse.core.config import Settings
 from muse.core.messages import Lang
 
-from .texts import MENU, MENU_NAMES
+from .texts import menu_entries
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 RATE_LIMIT_RETRIES = 3  # tries after a 429 before a request is given up
@@ -100,4 +100,4 @@ def build_application(token: str, api_url: str | None) -> Application:
 
 def menu(lang: Lang) -> list[BotCommand]:
     """The command menu Telegram clients show, in `lang`."""
-    return [BotCommand(name, MENU[lang][name]) for name in MENU_NAMES]
+    return [BotCommand(name, description) for name, description in menu_entries(lang).items()]

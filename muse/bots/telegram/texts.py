@@ -6,40 +6,21 @@ Everything else people read comes from the core, already in their language.
 
 from __future__ import annotations
 
-from muse.core.commands import COMMAND_NAMES
+from muse.core.commands import COMMAND_NAMES, COMMANDS
 from muse.core.messages import Lang
-from muse.core.skills.ad import AdSkill
-from muse.core.skills.brainstorm import IDEAS
-from muse.core.skills.tagline import TAGLINES
 
 # Every command the bot answers; /start is what Telegram clients send when a chat is opened.
 MENU_NAMES = (*COMMAND_NAMES, "start")
 
-# setMyCommands descriptions (Bot API: 1–256 characters); the menu is short, /help says more.
-MENU: dict[Lang, dict[str, str]] = {
-    "zh": {
-        "ad": f"写 {AdSkill.n} 版广告文案",
-        "tagline": f"写 {TAGLINES} 条广告语",
-        "brainstorm": f"想 {IDEAS} 个创意点子",
-        "script": "写短视频分镜脚本",
-        "analyze": "分析文字：关键词和广告法风险用语",
-        "reset": "开始新对话",
-        "forget": "删除我保存的你的全部记录",
-        "help": "使用说明",
-        "start": "开始使用缪斯",
-    },
-    "en": {
-        "ad": f"Write {AdSkill.n} ad copy options",
-        "tagline": f"Write {TAGLINES} taglines",
-        "brainstorm": f"Come up with {IDEAS} campaign ideas",
-        "script": "Write a short video script",
-        "analyze": "Analyze a text: keywords and ad-law risks",
-        "reset": "Start a new conversation",
-        "forget": "Delete everything I keep about you",
-        "help": "How to use Muse",
-        "start": "Get started with Muse",
-    },
-}
+# setMyCommands descriptions (Bot API: 1–256 characters): the core's menu lines, plus /start,
+# which only Telegram has. The menu is short; /help says more.
+_START: dict[Lang, str] = {"zh": "开始使用缪斯", "en": "Get started with Muse"}
+
+
+def menu_entries(lang: Lang) -> dict[str, str]:
+    """Every command of the menu with its description in `lang`, in menu order."""
+    return {**{name: COMMANDS[name].menu[lang] for name in COMMAND_NAMES}, "start": _START[lang]}
+
 
 _TEXTS: dict[str, dict[Lang, str]] = {
     # Shown under a reply while it is still being written.
