@@ -19,6 +19,8 @@ from muse.core.skills.tagline import MAX_CHINESE_CHARS, MAX_ENGLISH_WORDS, TAGLI
 # Commands whose argument is the whole point; sent bare they get a usage line with an example.
 ARGUMENT_COMMANDS = ("ad", "tagline", "brainstorm", "script", "analyze")
 COMMAND_NAMES = (*ARGUMENT_COMMANDS, "reset", "forget", "help")
+# Replies about the person or about Muse itself, not copy for the channel to see.
+_PERSONAL = frozenset({"help", "reset", "forget", "unknown"})
 # Telegram sends /start when a user first opens the bot; British spelling of analyze.
 _ALIASES = {"start": "help", "analyse": "analyze"}
 
@@ -48,6 +50,12 @@ class Command:
     def missing_argument(self) -> bool:
         """True when a command that needs an argument came without one."""
         return self.name in ARGUMENT_COMMANDS and not self.argument
+
+    @property
+    def personal(self) -> bool:
+        """True when the reply is for the asker only: help, reset, forget, an unknown command
+        or a usage line. Platforms that can answer privately (Slack's ephemeral) do so."""
+        return self.name in _PERSONAL or self.missing_argument
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,3 +87,20 @@ def test_help_lists_every_command_once(lang: str) -> None:
 def test_help_is_in_the_users_language() -> None:
     assert "按钮" in help_text("zh") and "buttons" in help_text("en")
     assert "Commands" not in help_text("zh")
+
+
+@pytest.mark.parametrize(
+    ("text", "personal"),
+    [
+        ("/help", True),
+        ("/reset", True),
+        ("/forget", True),
+        ("/nope", True),
+        ("/ad", True),  # a usage line
+        ("/ad 新款风衣", False),
+        ("/analyze 轻薄防风", False),
+        ("随便聊聊", False),
+    ],
+)
+def test_personal_replies_are_about_the_asker_or_muse(text: str, personal: bool) -> None:
+    assert parse(text).personal is personal

@@ -66,11 +66,6 @@ def command_text(command: str, text: str) -> str:
     return f"{command} {text}".strip()
 
 
-def is_ephemeral_command(command: str, text: str) -> bool:
-    """/muse (help, reset, forget) and a bare command (its usage line) answer only the caller."""
-    return command == MUSE_COMMAND or not text.strip()
-
-
 def command_incoming(body: Payload) -> Incoming:
     """A slash command. In a direct message it continues the person's own conversation."""
     channel = body["channel_id"]

@@ -23,6 +23,7 @@ from muse.bots.slack.out import SlackOut
 from muse.bots.slack.render import WORKING, Message, asked_by, pressed_by, text_messages
 from muse.bots.slack.reply import LiveReply, answer_in_channel, answer_privately
 from muse.bots.tasks import BackgroundTasks
+from muse.core.commands import parse
 from muse.core.language import detect_language
 from muse.core.messages import Incoming
 from muse.core.service import MuseCore
@@ -53,9 +54,9 @@ class SlackListeners:
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """A slash command: "Working on it" for the caller now, the answer afterwards."""
         command, argument = body["command"], body.get("text", "")
-        private = convert.is_ephemeral_command(command, argument)
-        await (ack() if private else ack(WORKING))
         msg = convert.command_incoming(body)
+        private = parse(msg.text).personal
+        await (ack() if private else ack(WORKING))
         url = body["response_url"]
         events = self._core.assistant.handle(msg)
         if private:

@@ -10,7 +10,6 @@ from muse.bots.slack.convert import (
     action_incoming,
     command_incoming,
     command_text,
-    is_ephemeral_command,
     is_user_dm,
     is_user_mention,
     mention_incoming,
@@ -18,6 +17,7 @@ from muse.bots.slack.convert import (
     plain_text,
     reply_thread,
 )
+from muse.core.commands import parse
 from muse.core.messages import Action, Kind
 
 BOT = "UMUSEBOT"
@@ -53,11 +53,13 @@ def test_mentioned_users() -> None:
         ("/muse", "reset", "/reset", True),
         ("/muse", "forget", "/forget", True),
         ("/muse", "", "/help", True),
+        ("/muse", "nonsense", "/nonsense", True),
+        ("/analyze", "轻薄防风", "/analyze 轻薄防风", False),
     ],
 )
 def test_commands(command: str, text: str, parsed: str, private: bool) -> None:
     assert command_text(command, text) == parsed
-    assert is_ephemeral_command(command, text) is private
+    assert parse(command_text(command, text)).personal is private
 
 
 def command_body(channel: str) -> dict[str, Any]:
