@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
-from muse.core.adlaw import AdLawLinter
+from muse.core.adlaw import AdLawLinter, warning
 from muse.core.brief import names_product, product_terms, spellings
 from muse.core.llm.client import (
     ChatMessage,
@@ -213,7 +213,7 @@ class SkillRun:
                 spare = await self._regenerate(taken=texts)
             if hits and spare:
                 text, hits = spare.pop(0), []
-            result.append(Variant(text, tuple(hits)))
+            result.append(Variant(text, tuple(hits), warning(hits, self._lang) if hits else ""))
         return result
 
     async def _regenerate(self, taken: list[str]) -> list[str]:

@@ -65,6 +65,12 @@ class Variant:
 
     text: str
     lint_flags: tuple[str, ...] = ()  # ad-law terms still present after one regeneration
+    warning: str = ""  # the visible mark for those terms, in the reply's language; "" if none
+
+    @property
+    def shown(self) -> str:
+        """The text as every platform shows it: with the warning on its own line when flagged."""
+        return f"{self.text}\n{self.warning}" if self.warning else self.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,6 +152,8 @@ async def test_ad_law_term_regenerated_once_then_marked(core, model) -> None:
     model.reply = lambda request, index: "史上最好的风衣\n绝对第一。"
     done = done_of(await send(core, "/ad 风衣"))
     flagged = [v for v in done.variants if v.lint_flags]
+    # The core marks each flagged variant once, in the reply's language; platforms show `shown`.
+    assert all(v.shown.endswith(v.warning) and "广告法" in v.warning for v in flagged)
     assert flagged and "⚠" in done.text
 
 

@@ -18,7 +18,6 @@ from typing import Any
 from muse.bots.labels import BUTTON_LABELS
 from muse.bots.textsplit import split_text
 from muse.core.messages import Action, Done, Error, Lang
-from muse.core.skills.text import with_flags
 
 SECTION_CHARS = 3000  # Slack's limit on a section's text
 MAX_BLOCKS = 50  # Slack's limit on blocks in one message
@@ -114,8 +113,7 @@ def reply_sections(done: Done, allowed_users: frozenset[str] = frozenset()) -> l
         return text_sections(done.text, allowed_users)
     blocks: list[Block] = []
     for index, variant in enumerate(done.variants):
-        shown = with_flags(variant.text, variant.lint_flags, done.language)
-        blocks.extend(text_sections(shown, allowed_users, label=f"*{index + 1}.* "))
+        blocks.extend(text_sections(variant.shown, allowed_users, label=f"*{index + 1}.* "))
     return blocks
 
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang, Variant
 from muse.core.skills.templated import ANSWER_IN, STOP, TemplatedSkill
-from muse.core.skills.text import list_items, numbered, unique, with_flags
+from muse.core.skills.text import list_items, numbered, unique
 
 IDEAS = 8
 
@@ -45,4 +45,4 @@ class BrainstormSkill(TemplatedSkill):
 
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """The ideas numbered 1–8, one per line."""
-        return numbered([with_flags(v.text, v.lint_flags, lang) for v in variants])
+        return numbered([v.shown for v in variants])

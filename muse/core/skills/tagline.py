@@ -11,7 +11,7 @@ from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang, Variant
 from muse.core.skills.base import COPY_BIAS
 from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
-from muse.core.skills.text import list_items, unique, with_flags
+from muse.core.skills.text import list_items, unique
 
 TAGLINES = 5
 MAX_CHINESE_CHARS = 16
@@ -111,4 +111,4 @@ class TaglineSkill(TemplatedSkill):
 
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """One tagline per line, a flagged one followed by its warning."""
-        return "\n".join(with_flags(v.text, v.lint_flags, lang) for v in variants)
+        return "\n".join(v.shown for v in variants)

@@ -11,7 +11,6 @@ from typing import ClassVar
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Action, Lang, Variant
 from muse.core.skills.base import Skill
-from muse.core.skills.text import with_flags
 
 # End of an assistant turn in ChatML chat templates; for a server that already stops at the
 # template's end token it changes nothing.
@@ -79,7 +78,4 @@ class TemplatedSkill(Skill):
 
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """Each variant under its header, flags marked, separated by blank lines."""
-        return "\n\n".join(
-            self.variant_header(i, lang) + with_flags(v.text, v.lint_flags, lang)
-            for i, v in enumerate(variants)
-        )
+        return "\n\n".join(self.variant_header(i, lang) + v.shown for i, v in enumerate(variants))

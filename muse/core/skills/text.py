@@ -9,9 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from muse.core.adlaw import warning
-from muse.core.messages import Lang
-
 # "1." "1、" "1)" "(1)" "（1）" "①" "一、" and bullets; "3.5元" is not a marker (digit after ".").
 _MARKER = re.compile(
     r"^(?:[-*+]\s+|[•·▪◦●■►▶➤✓✔]\s*"
@@ -118,8 +115,3 @@ def join_sentences(sentences: Sequence[str]) -> str:
 def numbered(items: Sequence[str]) -> str:
     """Items as numbered lines: "1. …"."""
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
-
-
-def with_flags(text: str, flags: Sequence[str], lang: Lang) -> str:
-    """`text`, followed on its own line by the ad-law warning when there are flags."""
-    return f"{text}\n{warning(flags, lang)}" if flags else text

@@ -92,7 +92,10 @@ def test_variants_become_labelled_sections_with_buttons() -> None:
     done = Done(
         "text",
         "ad",
-        variants=(Variant("轻薄一整季"), Variant("最好的风衣", ("最",))),
+        variants=(
+            Variant("轻薄一整季"),
+            Variant("最好的风衣", ("最",), "⚠️ 含广告法风险用语：最（发布前请修改）"),
+        ),
         notices=("（提示）",),
         message_id=42,
         language="zh",

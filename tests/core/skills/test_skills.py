@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from muse.core.messages import Action, Variant
+from muse.core.adlaw import warning
+from muse.core.messages import Action, Lang, Variant
 from muse.core.skills.base import Skill
 from muse.core.skills.registry import SKILL_NAMES, get_skill
 from muse.core.skills.tagline import chinese_length, fits
@@ -102,16 +103,21 @@ def test_ad_split_of_nothing() -> None:
     assert get_skill("ad").split("  \n好的！\n", "zh") == []
 
 
+def flagged(text: str, term: str, lang: Lang) -> Variant:
+    """A variant as the core marks it when `term` survived the redraw."""
+    return Variant(text, (term,), warning([term], lang))
+
+
 def test_ad_render_marks_flags() -> None:
     text = get_skill("ad").render(
-        [Variant("秋天最好的风衣\n轻薄防风。", ("最好",)), Variant("轻装行\n通勤周末都合适。")],
+        [flagged("秋天最好的风衣\n轻薄防风。", "最好", "zh"), Variant("轻装行\n通勤周末都合适。")],
         "zh",
     )
     assert text == (
         "方案 1\n秋天最好的风衣\n轻薄防风。\n⚠️ 含广告法风险用语：最好（发布前请修改）\n\n"
         "方案 2\n轻装行\n通勤周末都合适。"
     )
-    english = get_skill("ad").render([Variant("The best coat\nWarm.", ("best",))], "en")
+    english = get_skill("ad").render([flagged("The best coat\nWarm.", "best", "en")], "en")
     assert english.endswith("⚠️ Possible ad-law issue: best (edit before publishing)")
     assert english.startswith("Option 1\n")
 
@@ -169,7 +175,9 @@ def test_tagline_sets_short_of_five_combine_with_a_redraw() -> None:
 
 
 def test_tagline_render_one_per_line() -> None:
-    text = get_skill("tagline").render([Variant("轻装行"), Variant("最好的秋天", ("最好",))], "zh")
+    text = get_skill("tagline").render(
+        [Variant("轻装行"), flagged("最好的秋天", "最好", "zh")], "zh"
+    )
     assert text == "轻装行\n最好的秋天\n⚠️ 含广告法风险用语：最好（发布前请修改）"
 
 
