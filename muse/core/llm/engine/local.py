@@ -64,8 +64,9 @@ class LocalEngine:
         return await collect(self, request)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[Chunk]:
-        """Yield completion 0 live, then 1, … (generated together, released in order);
-        closing the stream stops generation and frees the slots before it returns."""
+        """Yield the chunks of all `n` completions as the batch produces them, interleaved like
+        an OpenAI server's (the core puts them in order); closing the stream stops generation
+        and frees the slots before it returns."""
         if self._engine is None:
             raise RuntimeError("LocalEngine.start() must be awaited before generating")
         engine = self._engine
@@ -73,15 +74,12 @@ class LocalEngine:
             [{"role": m.role, "content": m.content} for m in request.messages]
         )
         logger.debug("generating n=%d prompt=%d tokens", request.n, len(prompt))
-        ordered = _InOrder(request.n)
         async with engine.submit(prompt, _options(request.params), request.n) as generation:
             async for outputs in generation:
                 for output in outputs:
                     _raise_for(output)
-                    for chunk in ordered.feed(
-                        Chunk(output.index, output.text, output.finish_reason)
-                    ):
-                        yield chunk
+                    if output.text or output.finish_reason:
+                        yield Chunk(output.index, output.text, output.finish_reason)
 
 
 def _options(params: SamplingParams) -> SamplingOptions:
@@ -107,25 +105,3 @@ def _raise_for(output: SeqOutput) -> None:
         raise GenerationFailed("Local generation failed; see the log for the cause.")
     if output.finish_reason == FINISH_ABORT:
         raise EngineStopped("The local model was shut down during generation.")
-
-
-class _InOrder:
-    """Releases interleaved chunks of n completions one completion after another."""
-
-    def __init__(self, n: int) -> None:
-        self._pending: list[list[Chunk]] = [[] for _ in range(n)]
-        self._current = 0
-
-    def feed(self, chunk: Chunk) -> list[Chunk]:
-        if chunk.text or chunk.finish_reason:
-            self._pending[chunk.index].append(chunk)
-        ready: list[Chunk] = []
-        while self._current < len(self._pending):
-            pending = self._pending[self._current]
-            done = bool(pending) and pending[-1].finish_reason is not None
-            ready += pending
-            pending.clear()
-            if not done:
-                break
-            self._current += 1
-        return ready
