@@ -50,8 +50,8 @@ def check(paths: list[Path]) -> tuple[list[str], list[Example]]:
         if path in targets:
             mine.extend(found)
     problems.extend(_lexicon_problems(mine))
-    problems.extend(_stock_problems(mine, everything))
-    problems.extend(_duplicate_problems(mine, everything))
+    problems.extend(stock_problems(mine, everything))
+    problems.extend(duplicate_problems(mine, everything))
     return problems, mine
 
 
@@ -80,7 +80,8 @@ def _lexicon_problems(mine: list[Example]) -> list[str]:
     return problems
 
 
-def _stock_problems(mine: list[Example], everything: list[Example]) -> list[str]:
+def stock_problems(mine: list[Example], everything: list[Example]) -> list[str]:
+    """Stock spans of `everything` (stock.py) that reach into the outputs of `mine`."""
     my_briefs = {e.brief for e in mine}
     problems = []
     for stock in stock_spans(everything):
@@ -93,7 +94,8 @@ def _stock_problems(mine: list[Example], everything: list[Example]) -> list[str]
     return problems
 
 
-def _duplicate_problems(mine: list[Example], everything: list[Example]) -> list[str]:
+def duplicate_problems(mine: list[Example], everything: list[Example]) -> list[str]:
+    """Near-duplicate pairs of outputs (MinHash, dedup.py) of which one is in `mine`."""
     mine_ids = {id(e) for e in mine}
     texts: list[tuple[str, Example]] = [(t, e) for e in everything for t in outputs_of(e)]
     problems = []

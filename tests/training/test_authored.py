@@ -18,6 +18,7 @@ from muse.training.authored import (
     parse_file,
     parse_record,
 )
+from muse.training.datacheck import duplicate_problems, stock_problems
 from muse.training.lexicons import load_lexicons
 
 EXAMPLES = load_examples()
@@ -95,6 +96,17 @@ def test_ad_records_give_three_variants_per_brief() -> None:
 def test_no_output_is_written_twice() -> None:
     outputs = [o for e in EXAMPLES for o in (e.output, *(f.output for f in e.follow_ups))]
     assert len(outputs) == len(set(outputs))
+
+
+def test_no_phrase_is_stock_across_more_than_five_briefs() -> None:
+    # The worst offenders first (stock.py sorts them); fix with `python -m muse.training.datacheck`.
+    problems = stock_problems(EXAMPLES, EXAMPLES)
+    assert problems == [], "\n".join(problems[:20])
+
+
+def test_no_two_outputs_are_near_duplicates() -> None:
+    problems = duplicate_problems(EXAMPLES, EXAMPLES)
+    assert problems == [], "\n".join(problems[:20])
 
 
 def test_every_category_has_a_lexicon_in_its_languages() -> None:
