@@ -18,12 +18,14 @@ from slack_bolt.async_app import AsyncApp
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/health"  # for a load balancer or an uptime check; answers while serving
 RETRY_HEADER = "X-Slack-Retry-Num"
 NO_RETRY_HEADER = "X-Slack-No-Retry"
 
 
 class SlackHttpServer:
-    """Serves `app` at POST /slack/events on host:port between `start()` and `stop()`."""
+    """Serves `app` at POST /slack/events, and GET /health, on host:port between `start()`
+    and `stop()`."""
 
     def __init__(self, app: AsyncApp, host: str, port: int) -> None:
         self._app = app
@@ -42,6 +44,7 @@ class SlackHttpServer:
         """Bind and serve."""
         web_app = web.Application()
         web_app.router.add_post(EVENTS_PATH, self._handle)
+        web_app.router.add_get(HEALTH_PATH, _health)
         self._runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, self._port).start()
@@ -60,3 +63,7 @@ class SlackHttpServer:
         if RETRY_HEADER in request.headers and response.status < 300:
             response.headers[NO_RETRY_HEADER] = "1"
         return response
+
+
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 
 from muse.bots.slack.adapter import SlackAdapter
@@ -75,6 +76,14 @@ async def test_a_bad_signature_gets_401_and_nothing_else(slack: Harness) -> None
     response = await slack.slack.send(form, "application/x-www-form-urlencoded", signature="v0=bad")
     assert response.status == 401 and "构思" not in response.text
     await slack.settle()
+    assert nothing_happened(slack)
+
+
+async def test_health_answers_without_a_signature_and_touches_nothing(slack: Harness) -> None:
+    url = slack.slack.bot_url.replace("/slack/events", "/health")
+    async with httpx.AsyncClient() as http:
+        response = await http.get(url)
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
     assert nothing_happened(slack)
 
 
