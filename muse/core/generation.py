@@ -24,7 +24,6 @@ from muse.core.llm.client import (
 )
 from muse.core.messages import Lang, TextDelta, Variant
 from muse.core.skills.base import Skill
-from muse.core.structure import structure_problem
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +86,11 @@ class SkillRun:
     """Generates one reply of `skill` for `messages`: `deltas()` first, then `variants()`.
 
     For a grounded skill (ad copy, taglines) given the `brief`, a completion that names neither
-    the brief's brand nor its product, or that breaks the skill's structure (structure.py: a
-    headline and a body; five taglines within their length), is redrawn (up to REDRAWS rounds)
-    and replaced by a draw that misses less (or, for a skill whose variants stand alone, by one
-    made of the variants of both: `Skill.combine`), before the variants are linted; what streamed is
-    then replaced, as a linted variant is.
+    the brief's brand nor its product, or that breaks the skill's structure (its
+    `structure_problem`: a headline and a body; five taglines within their length), is redrawn
+    (up to REDRAWS rounds) and replaced by a draw that misses less (or, for a skill whose
+    variants stand alone, by one made of the variants of both: `Skill.combine`), before the
+    variants are linted; what streamed is then replaced, as a linted variant is.
     Brainstorms and scripts are not: they are one long completion, and a redraw would double the
     wait for the whole reply.
     """
@@ -167,7 +166,7 @@ class SkillRun:
         def merit(completion: str) -> int:
             """2 for copy on the brief and in shape, 1 for either, 0 for neither."""
             # Servers may end a completion with a newline the skill's split strips anyway.
-            shaped = structure_problem(self._skill.name, completion.strip(), self._lang) is None
+            shaped = self._skill.structure_problem(completion.strip(), self._lang) is None
             return names_product(completion, terms) + shaped
 
         result = list(completions)

@@ -18,7 +18,7 @@ An ad record becomes three `Example`s sharing the brief; its follow-ups belong t
 The regenerate button resends the request itself, so it needs no follow-up: the composer pairs
 records that share a brief. Every text passes the core's ad-law lint, the core detects each
 brief's language as declared, and every completion passes the core's post-processing unchanged
-(`structure_problem`), so the model learns exactly what serving keeps.
+(`Skill.structure_problem`), so the model learns exactly what serving keeps.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from muse.core.language import detect_language
 from muse.core.messages import Action, Lang
 from muse.core.skills.ad import AdSkill
 from muse.core.skills.registry import get_skill
-from muse.core.structure import structure_problem
 from muse.training.categories import sector_of
 
 TASKS = ("ad", "tagline", "brainstorm", "script", "chat")
@@ -175,7 +174,7 @@ def parse_record(record: Any) -> list[Example]:
     for text in (brief, *outputs):
         _check_lint(text)
     for out in outputs:
-        problem = structure_problem(task, out, lang)
+        problem = get_skill(task).structure_problem(out, lang)
         if problem:
             raise ValueError(f"{task} output breaks the structure ({problem}): {out!r}")
     return [
@@ -212,7 +211,7 @@ def _follow_up(item: Any, skill: str, lang: Lang) -> FollowUp:
         button = item["button"]
         if button not in BUTTONS:
             raise ValueError(f"button {button!r} is not one of {', '.join(BUTTONS)}")
-        problem = structure_problem(skill, output, lang)
+        problem = get_skill(skill).structure_problem(output, lang)
         if problem:
             raise ValueError(f"{button} follow-up breaks the {skill} structure ({problem})")
         return FollowUp(get_skill(skill).follow_up(BUTTONS[button], lang), output)
@@ -222,7 +221,7 @@ def _follow_up(item: Any, skill: str, lang: Lang) -> FollowUp:
     if instruction in _button_texts():
         raise ValueError(f"{instruction!r} is what a button sends; write `button:` instead")
     _check_lint(instruction)
-    problem = structure_problem("chat", output, detect_language(instruction))
+    problem = get_skill("chat").structure_problem(output, detect_language(instruction))
     if problem:
         raise ValueError(f"follow-up answer {problem}")
     return FollowUp(instruction, output)

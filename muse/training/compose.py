@@ -250,7 +250,8 @@ class _Pool:
         request = self._briefs.request(example, (group.stored,), rng)
         history = [(request, group.stored)]
         # Earlier replies are stored as rendered; for every skill but ad (excluded when the
-        # pool is built) that is the authored output itself (checked by structure_problem).
+        # pool is built) that is the authored output itself (its skill's structure_problem
+        # checked it).
         history += [(s.follow_up.instruction, s.follow_up.output) for s in steps[:j]]
         step = steps[j]
         skill = get_skill(step.skill)

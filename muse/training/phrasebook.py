@@ -30,8 +30,8 @@ from muse.core.brief import product_and_points
 from muse.core.language import detect_language
 from muse.core.messages import Lang
 from muse.core.skills.ad import AdSkill
+from muse.core.skills.registry import get_skill
 from muse.core.skills.tagline import TAGLINES, fits
-from muse.core.structure import structure_problem
 from muse.training.authored import Example
 from muse.training.lexicons import load_lexicons
 
@@ -97,7 +97,7 @@ def generate(
             tagline = _tagline(lang, brand, product, rng)
             outputs = [tagline] if tagline else []
         if not outputs or any(
-            structure_problem(task, o, lang) or linter.find(o) or linter.find(brief)
+            get_skill(task).structure_problem(o, lang) or linter.find(o) or linter.find(brief)
             for o in outputs
         ):
             continue

@@ -13,8 +13,9 @@ from types import ModuleType
 from muse.core.brief import keywords, names_product, product_terms
 from muse.core.messages import Lang
 from muse.core.skills.brainstorm import IDEAS
+from muse.core.skills.registry import get_skill
+from muse.core.skills.script import MAX_SCENES, MIN_SCENES
 from muse.core.skills.tagline import TAGLINES, fits
-from muse.core.structure import MAX_SCENES, MIN_SCENES, structure_problem
 
 KEYWORDS = 5  # brief keywords checked for coverage
 
@@ -79,7 +80,9 @@ def structure_report(
     within the length limit.
     """
     report: dict[str, float | bool] = {
-        "followed": all(structure_problem(task, c.strip(), lang) is None for c in completions)
+        "followed": all(
+            get_skill(task).structure_problem(c.strip(), lang) is None for c in completions
+        )
     }
     if task == "ad":
         report["count_ok"] = len(variants) == len(completions)

@@ -6,7 +6,7 @@ from functools import cache
 
 from muse.core.adlaw import default_linter
 from muse.core.skills.ad import AdSkill
-from muse.core.structure import structure_problem
+from muse.core.skills.registry import get_skill
 from muse.training.authored import Example, load_examples
 from muse.training.compose import categories
 from muse.training.phrasebook import generate
@@ -45,7 +45,7 @@ def test_both_tasks_and_languages_are_made_and_held_out_categories_are_not_used(
 def test_every_output_has_its_skills_structure_and_passes_the_lint() -> None:
     linter = default_linter()
     for e in grounded():
-        assert structure_problem(e.task, e.output, e.lang) is None, e
+        assert get_skill(e.task).structure_problem(e.output, e.lang) is None, e
         assert not linter.find(e.output) and not linter.find(e.brief), e
 
 

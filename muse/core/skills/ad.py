@@ -72,3 +72,14 @@ class AdSkill(TemplatedSkill):
         if body:
             text += "\n" + join_sentences(body[:MAX_BODY_SENTENCES])
         return [text]
+
+    def structure_problem(self, completion: str, lang: Lang) -> str | None:
+        """A headline line and one body line of 1 to 3 sentences, kept whole by `split`."""
+        lines = completion.split("\n")
+        if len(lines) != 2 or not all(line.strip() for line in lines):
+            return "a headline line and one body line"
+        if not 1 <= len(split_sentences(lines[1])) <= MAX_BODY_SENTENCES:
+            return f"the body has 1 to {MAX_BODY_SENTENCES} sentences"
+        if self.split(completion, lang) != [completion]:
+            return "the ad skill's split changes it"
+        return None

@@ -58,6 +58,15 @@ class Skill(ABC):
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """The final reply text, with each variant's lint flags marked visibly."""
 
+    @abstractmethod
+    def structure_problem(self, completion: str, lang: Lang) -> str | None:
+        """What is wrong with `completion` as this skill's output; None when it is right.
+
+        Right means the skill's own split and render keep it as written, so serving shows it
+        unchanged. Serving redraws ad copy and tagline sets that fail (generation.py); training
+        keeps only data that passes (authored.py); `muse train eval` reports the share.
+        """
+
     def combine(self, completions: list[str], lang: Lang) -> str | None:
         """One completion made of the variants of several, when a skill's variants stand alone
         (a tagline set short of five takes lines from a redraw); None where they do not."""

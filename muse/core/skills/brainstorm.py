@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang, Variant
+from muse.core.sentences import split_sentences
 from muse.core.skills.templated import ANSWER_IN, STOP, TemplatedSkill
 from muse.core.skills.text import list_items, numbered, unique
 
@@ -46,3 +47,18 @@ class BrainstormSkill(TemplatedSkill):
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """The ideas numbered 1–8, one per line."""
         return numbered([v.shown for v in variants])
+
+    def structure_problem(self, completion: str, lang: Lang) -> str | None:
+        """Eight lines numbered "1. " to "8. ", one sentence each, as `render` writes them."""
+        lines = completion.split("\n")
+        if len(lines) != IDEAS or any(
+            not line.startswith(f"{i}. ") for i, line in enumerate(lines, start=1)
+        ):
+            return f"{IDEAS} lines numbered 1. to {IDEAS}."
+        ideas = self.split(completion, lang)
+        if self.render([Variant(i) for i in ideas], lang) != completion:
+            return "the brainstorm skill's split and render change it"
+        several = [idea for idea in ideas if len(split_sentences(idea)) != 1]
+        if several:
+            return f"ideas of more than one sentence: {several}"
+        return None

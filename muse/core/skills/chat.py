@@ -35,3 +35,9 @@ class ChatSkill(TemplatedSkill):
         """The whole reply, trimmed; nothing when it is empty."""
         text = completion.strip()
         return [text] if text else []
+
+    def structure_problem(self, completion: str, lang: Lang) -> str | None:
+        """Any text, as long as it has no surrounding blanks and is not empty."""
+        if self.split(completion, lang) != [completion]:
+            return "must be non-empty text without surrounding blanks"
+        return None

@@ -6,7 +6,7 @@ import re
 from typing import ClassVar
 
 from muse.core.llm.client import SamplingParams
-from muse.core.messages import Lang
+from muse.core.messages import Lang, Variant
 from muse.core.skills.templated import ANSWER_IN, STOP, TemplatedSkill
 from muse.core.skills.text import clean_line, is_chatter, is_intro
 
@@ -16,6 +16,18 @@ _HEADING = re.compile(
     r"(?:\s*[:：.、\-—–]\s*|\s+|$)(?P<title>.*)$",
     re.IGNORECASE,
 )
+
+MIN_SCENES = 3
+MAX_SCENES = 5
+# The three lines under a scene heading, in order (the system prompt asks for them).
+_SCENE_LINES: dict[Lang, tuple[re.Pattern[str], ...]] = {
+    "zh": (re.compile(r"画面：\S.*"), re.compile(r"台词：\S.*"), re.compile(r"时长：\d{1,2}秒")),
+    "en": (
+        re.compile(r"Visual: \S.*"),
+        re.compile(r"Line: \S.*"),
+        re.compile(r"Duration: \d{1,2} seconds?"),
+    ),
+}
 
 
 def _heading(number: int, title: str, lang: Lang) -> str:
@@ -93,3 +105,20 @@ class ScriptSkill(TemplatedSkill):
             elif not is_chatter(line) and not is_intro(line):
                 groups[-1][1].append(line)
         return [group for group in groups if group[1]]
+
+    def structure_problem(self, completion: str, lang: Lang) -> str | None:
+        """3 to 5 scenes, each a heading and exactly the visual, line and duration lines."""
+        scenes = self.split(completion, lang)
+        if not MIN_SCENES <= len(scenes) <= MAX_SCENES:
+            return f"{MIN_SCENES} to {MAX_SCENES} scenes"
+        if self.render([Variant(s) for s in scenes], lang) != completion:
+            return "the script skill's split and render change it"
+        for scene in scenes:
+            lines = scene.split("\n")[1:]
+            patterns = _SCENE_LINES[lang]
+            if len(lines) != len(patterns) or not all(
+                p.fullmatch(line) for p, line in zip(patterns, lines, strict=True)
+            ):
+                labels = "画面/台词/时长" if lang == "zh" else "Visual/Line/Duration"
+                return f"each scene has exactly three lines, {labels}: {scene!r}"
+        return None

@@ -112,3 +112,15 @@ class TaglineSkill(TemplatedSkill):
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """One tagline per line, a flagged one followed by its warning."""
         return "\n".join(v.shown for v in variants)
+
+    def structure_problem(self, completion: str, lang: Lang) -> str | None:
+        """Five lines, each within the length limit, kept as they are by `split`."""
+        lines = completion.split("\n")
+        if len(lines) != TAGLINES:
+            return f"{TAGLINES} lines"
+        if self.split(completion, lang) != lines:
+            return "the tagline skill's split changes it"
+        too_long = [line for line in lines if not fits(line, lang)]
+        if too_long:
+            return f"over the length limit: {too_long}"
+        return None

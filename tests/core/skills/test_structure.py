@@ -1,10 +1,10 @@
-"""The structure checks the core redraws by and `muse train eval` scores (structure.py)."""
+"""Each skill's structure check: what the core redraws by and `muse train eval` scores."""
 
 from __future__ import annotations
 
 import pytest
 
-from muse.core.structure import structure_problem
+from muse.core.skills.registry import get_skill
 
 SCENE = "场景 {n}\n画面：书店的灯还亮着。\n台词：“还没打烊吗？”\n时长：5秒"
 ENGLISH_SCENE = "Scene {n}\nVisual: A bookshop at night.\nLine: Still open?\nDuration: 5 seconds"
@@ -23,7 +23,7 @@ ENGLISH_SCENE = "Scene {n}\nVisual: A bookshop at night.\nLine: Still open?\nDur
     ],
 )
 def test_the_shapes_the_skills_ask_for_pass(task: str, text: str, lang: str) -> None:
-    assert structure_problem(task, text, lang) is None  # type: ignore[arg-type]
+    assert get_skill(task).structure_problem(text, lang) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -39,5 +39,5 @@ def test_the_shapes_the_skills_ask_for_pass(task: str, text: str, lang: str) -> 
     ],
 )
 def test_a_broken_shape_says_what_is_wrong(task: str, text: str, lang: str, problem: str) -> None:
-    found = structure_problem(task, text, lang)  # type: ignore[arg-type]
+    found = get_skill(task).structure_problem(text, lang)  # type: ignore[arg-type]
     assert found is not None and found.startswith(problem)
