@@ -239,4 +239,4 @@ class Assistant:
             },
         )
         final = skill.render(variants, lang)
-        yield Done(final, skill.name, tuple(variants), notices, reply_id, lang)
+        yield Done(final, skill.name, tuple(variants), notices, reply_id, lang, skill.actions)

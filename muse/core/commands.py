@@ -11,18 +11,63 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from muse.core.command_spec import CommandSpec
 from muse.core.messages import Lang
-from muse.core.skills.ad import AdSkill
-from muse.core.skills.brainstorm import IDEAS
-from muse.core.skills.tagline import MAX_CHINESE_CHARS, MAX_ENGLISH_WORDS, TAGLINES
+from muse.core.skills.registry import COMMAND_SKILLS
 
+# The core's own commands, answered without the model; skills declare theirs (Skill.command).
+_LOCAL: dict[str, CommandSpec] = {
+    "analyze": CommandSpec(
+        placeholder={"zh": "<文字>", "en": "<text>"},
+        example={"zh": "轻薄防风，秋天出门就穿它。", "en": "Light, windproof, ready for autumn."},
+        summary={
+            "zh": "分析一段文字：关键词、字数、句数、广告法风险用语",
+            "en": "analyze a text: keywords, length, sentences, ad-law risk terms",
+        },
+        menu={
+            "zh": "分析文字：关键词和广告法风险用语",
+            "en": "Analyze a text: keywords and ad-law risks",
+        },
+    ),
+    "reset": CommandSpec(
+        placeholder={},
+        example={},
+        summary={"zh": "开始新对话", "en": "start a new conversation"},
+        menu={"zh": "开始新对话", "en": "Start a new conversation"},
+    ),
+    "forget": CommandSpec(
+        placeholder={},
+        example={},
+        summary={
+            "zh": "删除我保存的你的全部对话记录",
+            "en": "delete all your conversations I keep",
+        },
+        menu={"zh": "删除我保存的你的全部记录", "en": "Delete everything I keep about you"},
+    ),
+    "help": CommandSpec(
+        placeholder={},
+        example={},
+        summary={"zh": "显示这条说明", "en": "show this help"},
+        menu={"zh": "使用说明", "en": "How to use Muse"},
+    ),
+}
+# Every command, skills first, in the order /help and the platforms' command menus list them.
+COMMANDS: dict[str, CommandSpec] = {
+    **{skill.name: skill.command for skill in COMMAND_SKILLS if skill.command is not None},
+    **_LOCAL,
+}
+COMMAND_NAMES: tuple[str, ...] = tuple(COMMANDS)
 # Commands whose argument is the whole point; sent bare they get a usage line with an example.
-ARGUMENT_COMMANDS = ("ad", "tagline", "brainstorm", "script", "analyze")
-COMMAND_NAMES = (*ARGUMENT_COMMANDS, "reset", "forget", "help")
+ARGUMENT_COMMANDS: tuple[str, ...] = tuple(n for n, spec in COMMANDS.items() if spec.takes_argument)
 # Replies about the person or about Muse itself, not copy for the channel to see.
 _PERSONAL = frozenset({"help", "reset", "forget", "unknown"})
-# Telegram sends /start when a user first opens the bot; British spelling of analyze.
-_ALIASES = {"start": "help", "analyse": "analyze"}
+# Skills' other names; Telegram sends /start when a user first opens the bot; British "analyse".
+_SKILL_ALIASES = {alias: skill.name for skill in COMMAND_SKILLS for alias in skill.aliases}
+_ALIASES = {
+    **_SKILL_ALIASES,
+    "start": "help",
+    "analyse": "analyze",
+}
 
 # Slash (ASCII or full-width), a name in ASCII or full-width letters, an optional @botname.
 _COMMAND = re.compile(
@@ -57,87 +102,6 @@ class Command:
         or a usage line. Platforms that can answer privately (Slack's ephemeral) do so."""
         return self.name in _PERSONAL or self.missing_argument
 
-
-@dataclass(frozen=True, slots=True)
-class CommandSpec:
-    """How one command is described, everywhere: usage lines, the help text and the platforms'
-    command menus (Telegram's setMyCommands, the Slack manifest), which derive from this table.
-    """
-
-    placeholder: dict[Lang, str]  # the argument in usage lines; empty for no argument
-    example: dict[Lang, str]  # an argument in usage lines and Slack's usage hint
-    summary: dict[Lang, str]  # one line of /help
-    menu: dict[Lang, str]  # a command menu's entry: short, capitalised, no final stop
-
-
-COMMANDS: dict[str, CommandSpec] = {
-    "ad": CommandSpec(
-        {"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
-        {"zh": "新款秋季风衣，主打轻薄防风", "en": "New autumn trench coat, light and windproof"},
-        {
-            "zh": f"写 {AdSkill.n} 版广告文案（标题 + 正文）",
-            "en": f"write {AdSkill.n} ad options (headline + body)",
-        },
-        {"zh": f"写 {AdSkill.n} 版广告文案", "en": f"Write {AdSkill.n} ad copy options"},
-    ),
-    "tagline": CommandSpec(
-        {"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
-        {"zh": "社区咖啡馆，周末早午餐", "en": "Neighbourhood café with weekend brunch"},
-        {
-            "zh": f"写 {TAGLINES} 条广告语，每条不超过 {MAX_CHINESE_CHARS} 个字",
-            "en": f"write {TAGLINES} taglines, {MAX_ENGLISH_WORDS} words or fewer each",
-        },
-        {"zh": f"写 {TAGLINES} 条广告语", "en": f"Write {TAGLINES} taglines"},
-    ),
-    "brainstorm": CommandSpec(
-        {"zh": "<主题>", "en": "<topic>"},
-        {"zh": "中秋节会员拉新活动", "en": "Mid-Autumn Festival campaign to win new members"},
-        {"zh": f"想 {IDEAS} 个创意点子", "en": f"come up with {IDEAS} campaign ideas"},
-        {"zh": f"想 {IDEAS} 个创意点子", "en": f"Come up with {IDEAS} campaign ideas"},
-    ),
-    "script": CommandSpec(
-        {"zh": "<创意>", "en": "<premise>"},
-        {
-            "zh": "30 秒短视频：上班族带着保温杯度过忙碌的一天",
-            "en": "30-second video: an office worker's busy day with a thermos",
-        },
-        {
-            "zh": "写一个分镜短视频脚本（画面、台词、时长）",
-            "en": "write a short video script, scene by scene (visual, line, duration)",
-        },
-        {"zh": "写短视频分镜脚本", "en": "Write a short video script"},
-    ),
-    "analyze": CommandSpec(
-        {"zh": "<文字>", "en": "<text>"},
-        {"zh": "轻薄防风，秋天出门就穿它。", "en": "Light, windproof, ready for autumn."},
-        {
-            "zh": "分析一段文字：关键词、字数、句数、广告法风险用语",
-            "en": "analyze a text: keywords, length, sentences, ad-law risk terms",
-        },
-        {
-            "zh": "分析文字：关键词和广告法风险用语",
-            "en": "Analyze a text: keywords and ad-law risks",
-        },
-    ),
-    "reset": CommandSpec(
-        {},
-        {},
-        {"zh": "开始新对话", "en": "start a new conversation"},
-        {"zh": "开始新对话", "en": "Start a new conversation"},
-    ),
-    "forget": CommandSpec(
-        {},
-        {},
-        {"zh": "删除我保存的你的全部对话记录", "en": "delete all your conversations I keep"},
-        {"zh": "删除我保存的你的全部记录", "en": "Delete everything I keep about you"},
-    ),
-    "help": CommandSpec(
-        {},
-        {},
-        {"zh": "显示这条说明", "en": "show this help"},
-        {"zh": "使用说明", "en": "How to use Muse"},
-    ),
-}
 
 _HELP_INTRO: dict[Lang, str] = {
     "zh": "我是缪斯（Muse），帮你写广告文案、广告语、创意点子和短视频脚本。\n\n命令：",
@@ -183,11 +147,19 @@ def _continues_name(rest: str) -> bool:
 def usage(name: str, lang: Lang) -> str:
     """The usage line of a command, with an example when it takes an argument."""
     spec = COMMANDS[name]
-    if not spec.placeholder:
+    if not spec.takes_argument:
         return f"用法：/{name}" if lang == "zh" else f"Usage: /{name}"
     if lang == "zh":
         return f"用法：/{name} {spec.placeholder['zh']}，例如：/{name} {spec.example['zh']}"
     return f"Usage: /{name} {spec.placeholder['en']}, e.g. /{name} {spec.example['en']}"
+
+
+def _also(name: str, lang: Lang) -> str:
+    """The other names of a skill's command for its /help line ("（也可以用 /slogan）")."""
+    others = " ".join(f"/{alias}" for alias, target in _SKILL_ALIASES.items() if target == name)
+    if not others:
+        return ""
+    return f"（也可以用 {others}）" if lang == "zh" else f" (or {others})"
 
 
 def help_text(lang: Lang) -> str:
@@ -195,6 +167,6 @@ def help_text(lang: Lang) -> str:
     lines = [_HELP_INTRO[lang]]
     for name in COMMAND_NAMES:
         spec = COMMANDS[name]
-        call = f"/{name} {spec.placeholder[lang]}" if spec.placeholder else f"/{name}"
-        lines.append(f"{call} — {spec.summary[lang]}")
+        call = f"/{name} {spec.placeholder[lang]}" if spec.takes_argument else f"/{name}"
+        lines.append(f"{call} — {spec.summary[lang]}{_also(name, lang)}")
     return "\n".join(lines) + "\n\n" + _HELP_OUTRO[lang]

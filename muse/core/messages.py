@@ -103,6 +103,8 @@ class Done:
     notices: tuple[str, ...] = ()  # one-off remarks, e.g. "older turns were dropped"
     message_id: int | None = None  # stored assistant turn; buttons refer to it
     language: Lang = "zh"
+    # The buttons under a stored reply, in order: the skill's own (Skill.actions).
+    actions: tuple[Action, ...] = tuple(Action)
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,8 +117,8 @@ def reply_sections(done: Done, allowed_users: frozenset[str] = frozenset()) -> l
     return blocks
 
 
-def action_buttons(message_id: int, lang: Lang) -> Block:
-    """Regenerate, Shorter, Longer, Other tone, 👍, 👎 for stored reply `message_id`.
+def action_buttons(message_id: int, actions: Sequence[Action], lang: Lang) -> Block:
+    """The skill's buttons (Regenerate, Shorter, …, 👍, 👎) for stored reply `message_id`.
 
     The value carries the reply's language so that the answer to a vote speaks it too.
     """
@@ -127,10 +127,10 @@ def action_buttons(message_id: int, lang: Lang) -> Block:
         {
             "type": "button",
             "action_id": ACTION_PREFIX + action.value,
-            "text": {"type": "plain_text", "text": labels[lang], "emoji": True},
+            "text": {"type": "plain_text", "text": BUTTON_LABELS[action][lang], "emoji": True},
             "value": value,
         }
-        for action, labels in BUTTON_LABELS.items()
+        for action in actions
     ]
     return {"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": elements}
 
@@ -174,8 +174,8 @@ def done_messages(
 ) -> list[Message]:
     """A finished reply: content, notices, then buttons when the reply is stored."""
     tail: list[Block] = [context(escape(n)) for n in done.notices]
-    if done.message_id is not None:
-        tail.append(action_buttons(done.message_id, done.language))
+    if done.message_id is not None and done.actions:
+        tail.append(action_buttons(done.message_id, done.actions, done.language))
     return messages(paginate(reply_sections(done, allowed_users), head, tail))
 
 

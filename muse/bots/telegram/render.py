@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import CallbackQueryLimit, MessageLimit
@@ -24,10 +25,7 @@ from .texts import text
 LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 _NOTE_GAP = "\n\n"
 _OWN_TAGS = re.compile(r"</?i>")
-_ROWS = (
-    (Action.REGENERATE, Action.SHORTER, Action.LONGER),
-    (Action.TONE, Action.LIKE, Action.DISLIKE),
-)
+_PER_ROW = 3  # buttons in one keyboard row
 
 
 def escape(raw: str) -> str:
@@ -94,28 +92,27 @@ def interrupted(so_far: str, lang: Lang) -> str:
     return with_note(_head(so_far, note), note)
 
 
-def keyboard(target_message_id: int, lang: Lang) -> InlineKeyboardMarkup:
-    """Regenerate / Shorter / Longer / Other tone / 👍 / 👎 under the reply `target_message_id`."""
+def keyboard(target_message_id: int, actions: Sequence[Action], lang: Lang) -> InlineKeyboardMarkup:
+    """The skill's buttons (Regenerate, Shorter, …, 👍, 👎) under reply `target_message_id`,
+    three to a row so that labels stay readable on a phone."""
+    buttons = [
+        InlineKeyboardButton(
+            BUTTON_LABELS[action][lang],
+            callback_data=callbackdata.encode(action, target_message_id),
+        )
+        for action in actions
+    ]
     return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    BUTTON_LABELS[action][lang],
-                    callback_data=callbackdata.encode(action, target_message_id),
-                )
-                for action in row
-            ]
-            for row in _ROWS
-        ]
+        [buttons[i : i + _PER_ROW] for i in range(0, len(buttons), _PER_ROW)]
     )
 
 
 def reply_markup(done: Done) -> InlineKeyboardMarkup | None:
     """The keyboard under a final reply: only replies with variants that were stored have one
     (a press must find the reply again); help, usage lines and analyses have none."""
-    if not done.variants or done.message_id is None:
+    if not done.variants or done.message_id is None or not done.actions:
         return None
-    return keyboard(done.message_id, done.language)
+    return keyboard(done.message_id, done.actions, done.language)
 
 
 def toast(raw: str) -> str:

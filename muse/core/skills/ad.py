@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from muse.core.command_spec import CommandSpec
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang
 from muse.core.sentences import split_sentences
@@ -21,6 +22,18 @@ class AdSkill(TemplatedSkill):
     n = 3
     lint = True
     grounded = True
+    command = CommandSpec(
+        placeholder={"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
+        example={
+            "zh": "新款秋季风衣，主打轻薄防风",
+            "en": "New autumn trench coat, light and windproof",
+        },
+        summary={
+            "zh": f"写 {n} 版广告文案（标题 + 正文）",
+            "en": f"write {n} ad options (headline + body)",
+        },
+        menu={"zh": f"写 {n} 版广告文案", "en": f"Write {n} ad copy options"},
+    )
     system: ClassVar[dict[Lang, str]] = {
         "zh": (
             "你是缪斯，一名资深广告文案。根据用户提供的产品或品牌简介写一条广告文案："

@@ -7,7 +7,9 @@ training data is rendered from), says how to decode, and splits completions into
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import ClassVar
 
+from muse.core.command_spec import CommandSpec
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Action, Lang, Variant
 
@@ -25,6 +27,12 @@ class Skill(ABC):
     n: int = 1  # completions asked per request; the ad skill asks 3 (one variant each)
     lint: bool = False  # run the ad-law lint on the variants (ad copy and taglines)
     grounded: bool = False  # each completion must name the brief's product (ad copy, taglines)
+    # The slash command that runs the skill and its texts; None for a skill with no command
+    # (chat answers plain messages). commands.py derives parsing, usage and /help from it.
+    command: ClassVar[CommandSpec | None] = None
+    aliases: ClassVar[tuple[str, ...]] = ()  # other names of the command ("/news" for "/press")
+    # The buttons under a reply, in order; a skill without variants to redo would offer fewer.
+    actions: ClassVar[tuple[Action, ...]] = tuple(Action)
 
     @abstractmethod
     def params(self, lang: Lang) -> SamplingParams:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from muse.core.command_spec import CommandSpec
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang, Variant
 from muse.core.sentences import split_sentences
@@ -17,6 +18,16 @@ class BrainstormSkill(TemplatedSkill):
     """Ideas: one completion of eight numbered lines; each idea is a variant."""
 
     name = "brainstorm"
+    command = CommandSpec(
+        placeholder={"zh": "<主题>", "en": "<topic>"},
+        example={
+            "zh": "中秋节会员拉新活动",
+            "en": "Mid-Autumn Festival campaign to win new members",
+        },
+        summary={"zh": f"想 {IDEAS} 个创意点子", "en": f"come up with {IDEAS} campaign ideas"},
+        menu={"zh": f"想 {IDEAS} 个创意点子", "en": f"Come up with {IDEAS} campaign ideas"},
+    )
+    aliases = ("ideas",)
     n = 1
     lint = False
     system: ClassVar[dict[Lang, str]] = {

@@ -15,6 +15,8 @@ _SKILLS: dict[str, Skill] = {
     for skill in (AdSkill(), TaglineSkill(), BrainstormSkill(), ScriptSkill(), ChatSkill())
 }
 SKILL_NAMES: tuple[str, ...] = tuple(_SKILLS)
+# The skills a slash command runs, in the order help and the command menus list them.
+COMMAND_SKILLS: tuple[Skill, ...] = tuple(s for s in _SKILLS.values() if s.command is not None)
 
 
 def get_skill(name: str) -> Skill:

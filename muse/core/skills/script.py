@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from muse.core.command_spec import CommandSpec
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang, Variant
 from muse.core.skills.templated import ANSWER_IN, STOP, TemplatedSkill
@@ -41,6 +42,18 @@ class ScriptSkill(TemplatedSkill):
     """Video scripts: each scene is a variant, a heading line then 画面/台词/时长 lines."""
 
     name = "script"
+    command = CommandSpec(
+        placeholder={"zh": "<创意>", "en": "<premise>"},
+        example={
+            "zh": "30 秒短视频：上班族带着保温杯度过忙碌的一天",
+            "en": "30-second video: an office worker's busy day with a thermos",
+        },
+        summary={
+            "zh": "写一个分镜短视频脚本（画面、台词、时长）",
+            "en": "write a short video script, scene by scene (visual, line, duration)",
+        },
+        menu={"zh": "写短视频分镜脚本", "en": "Write a short video script"},
+    )
     n = 1
     lint = False
     system: ClassVar[dict[Lang, str]] = {

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from typing import ClassVar
 
+from muse.core.command_spec import CommandSpec
 from muse.core.language import detect_language
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang, Variant
@@ -55,6 +56,16 @@ class TaglineSkill(TemplatedSkill):
     n = 1
     lint = True
     grounded = True
+    command = CommandSpec(
+        placeholder={"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
+        example={"zh": "社区咖啡馆，周末早午餐", "en": "Neighbourhood café with weekend brunch"},
+        summary={
+            "zh": f"写 {TAGLINES} 条广告语，每条不超过 {MAX_CHINESE_CHARS} 个字",
+            "en": f"write {TAGLINES} taglines, {MAX_ENGLISH_WORDS} words or fewer each",
+        },
+        menu={"zh": f"写 {TAGLINES} 条广告语", "en": f"Write {TAGLINES} taglines"},
+    )
+    aliases = ("slogan",)
     system: ClassVar[dict[Lang, str]] = {
         "zh": (
             f"你是缪斯，一名资深广告文案。根据用户提供的产品或品牌简介写 {TAGLINES} 条广告语，"

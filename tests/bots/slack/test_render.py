@@ -21,7 +21,7 @@ from muse.bots.slack.render import (
     section,
     text_sections,
 )
-from muse.core.messages import Done, Variant
+from muse.core.messages import Action, Done, Variant
 
 
 def unescape(mrkdwn: str) -> str:
@@ -76,7 +76,7 @@ def test_escaping_counts_toward_the_section_limit() -> None:
 
 def test_more_than_fifty_blocks_continue_in_another_message() -> None:
     body = [section(str(i)) for i in range(120)]
-    buttons = action_buttons(7, "zh")
+    buttons = action_buttons(7, tuple(Action), "zh")
     pages = paginate(body, head=[section("head")], tail=[buttons])
     assert [len(p) for p in pages] == [50, 50, 22]
     assert pages[0][0] == section("head") and pages[-1][-1] == buttons
@@ -117,7 +117,7 @@ def test_unstored_replies_have_no_buttons() -> None:
 
 
 def test_buttons_speak_the_reply_language() -> None:
-    labels = [e["text"]["text"] for e in action_buttons(1, "en")["elements"]]
+    labels = [e["text"]["text"] for e in action_buttons(1, tuple(Action), "en")["elements"]]
     assert labels == ["🔄 Regenerate", "✂️ Shorter", "📝 Longer", "🎭 Other tone", "👍", "👎"]
 
 
@@ -131,3 +131,13 @@ def test_fallback_text_never_ends_inside_an_entity_or_mention() -> None:
 def test_a_very_long_draft_shows_its_first_message_and_says_more_is_coming() -> None:
     draft = draft_message("字" * (SECTION_CHARS * 60))
     assert len(draft.blocks) == MAX_BLOCKS and draft.blocks[-1]["type"] == "context"
+
+
+def test_a_reply_shows_only_its_skills_buttons() -> None:
+    actions = (Action.LONGER, Action.LIKE)
+    done = Done("x", "ad", (Variant("x"),), message_id=5, language="en", actions=actions)
+    (message,) = done_messages(done)
+    ids = [e["action_id"] for e in message.blocks[-1]["elements"]]
+    assert ids == ["muse_longer", "muse_like"]
+    (bare,) = done_messages(Done("x", "ad", (Variant("x"),), message_id=5, actions=()))
+    assert [b["type"] for b in bare.blocks] == ["section"]

@@ -66,7 +66,7 @@ def test_an_interrupted_draft_keeps_its_text_and_says_so() -> None:
 
 
 def test_keyboard_has_every_button_with_callback_data_for_the_reply() -> None:
-    markup = keyboard(42, "zh")
+    markup = keyboard(42, tuple(Action), "zh")
     rows = markup.inline_keyboard
     labels = [[b.text for b in row] for row in rows]
     assert labels == [["🔄 重新生成", "✂️ 短一点", "📝 长一点"], ["🎭 换个语气", "👍", "👎"]]
@@ -80,7 +80,7 @@ def test_keyboard_has_every_button_with_callback_data_for_the_reply() -> None:
         Action.DISLIKE,
     ]
     assert {p.target_message_id for p in presses if p} == {42}
-    assert keyboard(42, "en").inline_keyboard[0][0].text == "🔄 Regenerate"
+    assert keyboard(42, tuple(Action), "en").inline_keyboard[0][0].text == "🔄 Regenerate"
 
 
 def test_only_stored_replies_with_variants_get_buttons() -> None:
@@ -103,3 +103,13 @@ def test_no_piece_is_only_whitespace() -> None:
     full = "字" * LIMIT
     pieces = done_pieces(Done(full + "\n\n\n\n" + "尾", "chat"))
     assert [parse_html(p).strip() for p in pieces] == [full, "尾"]
+
+
+def test_a_reply_shows_only_its_skills_buttons_three_to_a_row() -> None:
+    actions = (Action.REGENERATE, Action.TONE, Action.LIKE, Action.DISLIKE)
+    done = Done("x", "ad", (Variant("x"),), message_id=3, language="zh", actions=actions)
+    markup = reply_markup(done)
+    assert markup is not None
+    labels = [[b.text for b in row] for row in markup.inline_keyboard]
+    assert labels == [["🔄 重新生成", "🎭 换个语气", "👍"], ["👎"]]
+    assert reply_markup(Done("x", "ad", (Variant("x"),), message_id=3, actions=())) is None
