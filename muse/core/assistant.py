@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from muse.core.adlaw import AdLawLinter
 from muse.core.analysis import analyze, render_analysis
-from muse.core.commands import Command, help_text, parse, usage
+from muse.core.commands import Command, help_text, read, usage
 from muse.core.config import Settings
 from muse.core.generation import EmptyReply, SkillRun
 from muse.core.history.store import Conversation, ConversationKey, HistoryStore
@@ -101,7 +101,7 @@ class Assistant:
             async for event in self._action(msg, lang):
                 yield event
             return
-        command = parse(msg.text)
+        command = read(msg)
         if command.name == "chat" and not command.argument.strip():
             command = Command("help")  # a bare @mention or an empty message: say what Muse does
         if command.name in _LOCAL or command.missing_argument:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from muse.core.command_spec import CommandSpec
-from muse.core.messages import Lang
+from muse.core.messages import Incoming, Lang
 from muse.core.skills.registry import COMMAND_SKILLS
 
 # The core's own commands, answered without the model; skills declare theirs (Skill.command).
@@ -132,11 +132,21 @@ def parse(text: str) -> Command:
     match = _COMMAND.fullmatch(stripped)
     if match is None or _continues_name(match.group("rest")):
         return Command("chat", stripped)
-    name = unicodedata.normalize("NFKC", match.group("name")).lower()
+    return resolve(match.group("name"), match.group("rest"))
+
+
+def resolve(name: str, argument: str) -> Command:
+    """The command called `name` (any case, full-width letters or an alias) with `argument`."""
+    name = unicodedata.normalize("NFKC", name).lower()
     name = _ALIASES.get(name, name)
     if name not in COMMAND_NAMES:
         return Command("unknown", "/" + name)
-    return Command(name, match.group("rest").lstrip(_LEADING_SEPARATORS).strip())
+    return Command(name, argument.lstrip(_LEADING_SEPARATORS).strip())
+
+
+def read(msg: Incoming) -> Command:
+    """What a message asks for: the command its platform named, else its text parsed."""
+    return parse(msg.text) if msg.command is None else resolve(msg.command, msg.text)
 
 
 def _continues_name(rest: str) -> bool:

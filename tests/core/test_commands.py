@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from muse.core.commands import ARGUMENT_COMMANDS, COMMAND_NAMES, Command, help_text, parse, usage
+from muse.core.commands import (
+    ARGUMENT_COMMANDS,
+    COMMAND_NAMES,
+    Command,
+    help_text,
+    parse,
+    read,
+    usage,
+)
+from muse.core.messages import Incoming, Kind
 
 
 @pytest.mark.parametrize("name", ARGUMENT_COMMANDS)
@@ -104,3 +113,15 @@ def test_help_is_in_the_users_language() -> None:
 )
 def test_personal_replies_are_about_the_asker_or_muse(text: str, personal: bool) -> None:
     assert parse(text).personal is personal
+
+
+def incoming(text: str, command: str | None) -> Incoming:
+    return Incoming("slack", "T1", "C1", "U1", text, Kind.COMMAND, command=command)
+
+
+def test_a_command_the_platform_named_is_taken_as_is_and_its_text_is_the_argument() -> None:
+    assert read(incoming("/reset 的包装", "ad")) == Command("ad", "/reset 的包装")
+    assert read(incoming("：社区咖啡馆", "SLOGAN")) == Command("tagline", "社区咖啡馆")
+    assert read(incoming("", "brainstorm")).missing_argument
+    assert read(incoming("x", "poem")) == Command("unknown", "/poem")
+    assert read(incoming("/ad 风衣", None)) == Command("ad", "风衣")

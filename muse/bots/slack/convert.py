@@ -58,23 +58,26 @@ def mentioned_users(text: str) -> frozenset[str]:
     return frozenset(_USER_MENTION.findall(text))
 
 
-def command_text(command: str, text: str) -> str:
-    """What the core parses: "/ad 新款服装"; "/muse reset" becomes "/reset", bare "/muse" help."""
-    text = text.strip()
-    if command == MUSE_COMMAND:
-        return "/" + text if text else "/help"
-    return f"{command} {text}".strip()
+def slash_command(command: str, text: str) -> tuple[str, str]:
+    """The core's command name and argument for a Slack slash command: ("/ad", "新款服装") is
+    ("ad", "新款服装"); /muse's first word names the command ("/muse reset"), bare /muse is help."""
+    if command != MUSE_COMMAND:
+        return command.removeprefix("/"), text
+    words = text.split(maxsplit=1)  # any whitespace, a newline too, ends the name
+    return (words[0], words[1] if len(words) > 1 else "") if words else ("help", "")
 
 
 def command_incoming(body: Payload) -> Incoming:
     """A slash command. In a direct message it continues the person's own conversation."""
     channel = body["channel_id"]
+    name, argument = slash_command(body["command"], body.get("text", ""))
     return Incoming(
         platform=PLATFORM,
         workspace_id=body["team_id"],
         channel_id=channel,
         user_id=body["user_id"],
-        text=plain_text(command_text(body["command"], body.get("text", ""))),
+        text=plain_text(argument),
+        command=name,
         kind=Kind.DIRECT if channel.startswith("D") else Kind.COMMAND,
         event_id=f"command:{body['trigger_id']}",
         user_name=body.get("user_name"),

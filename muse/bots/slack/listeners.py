@@ -23,7 +23,7 @@ from muse.bots.slack.out import SlackOut
 from muse.bots.slack.render import WORKING, Message, asked_by, pressed_by, text_messages
 from muse.bots.slack.reply import LiveReply, answer_in_channel, answer_privately
 from muse.bots.tasks import BackgroundTasks
-from muse.core.commands import parse
+from muse.core.commands import read
 from muse.core.language import detect_language
 from muse.core.messages import Incoming
 from muse.core.service import MuseCore
@@ -55,7 +55,7 @@ class SlackListeners:
         """A slash command: "Working on it" for the caller now, the answer afterwards."""
         command, argument = body["command"], body.get("text", "")
         msg = convert.command_incoming(body)
-        private = parse(msg.text).personal
+        private = read(msg).personal
         await (ack() if private else ack(WORKING))
         url = body["response_url"]
         events = self._core.assistant.handle(msg)
@@ -67,7 +67,7 @@ class SlackListeners:
                 events,
                 channel=msg.channel_id,
                 response_url=url,
-                head=lambda lang: [asked_by(msg.user_id, msg.text, lang)],
+                head=lambda lang: [asked_by(msg.user_id, f"{command} {msg.text}".strip(), lang)],
                 allowed_users=convert.mentioned_users(argument),
             )
         self._spawn(work, msg, url, f"slack {command}")

@@ -9,7 +9,6 @@ import pytest
 from muse.bots.slack.convert import (
     action_incoming,
     command_incoming,
-    command_text,
     is_user_dm,
     is_user_mention,
     mention_incoming,
@@ -17,7 +16,7 @@ from muse.bots.slack.convert import (
     plain_text,
     reply_thread,
 )
-from muse.core.commands import parse
+from muse.core.commands import Command, read
 from muse.core.messages import Action, Kind
 
 BOT = "UMUSEBOT"
@@ -45,21 +44,30 @@ def test_mentioned_users() -> None:
 
 
 @pytest.mark.parametrize(
-    ("command", "text", "parsed", "private"),
+    ("command", "text", "name", "argument", "private"),
     [
-        ("/ad", "新款风衣", "/ad 新款风衣", False),
-        ("/ad", "  ", "/ad", True),
-        ("/muse", "help", "/help", True),
-        ("/muse", "reset", "/reset", True),
-        ("/muse", "forget", "/forget", True),
-        ("/muse", "", "/help", True),
-        ("/muse", "nonsense", "/nonsense", True),
-        ("/analyze", "轻薄防风", "/analyze 轻薄防风", False),
+        ("/ad", "新款风衣", "ad", "新款风衣", False),
+        ("/ad", "  ", "ad", "", True),
+        ("/muse", "help", "help", "", True),
+        ("/muse", "reset", "reset", "", True),
+        ("/muse", " forget ", "forget", "", True),
+        ("/muse", "", "help", "", True),
+        ("/muse", "nonsense", "unknown", "/nonsense", True),
+        ("/muse", "slogan 社区咖啡馆", "tagline", "社区咖啡馆", False),
+        ("/muse", "ideas\n中秋活动\n预算五千", "brainstorm", "中秋活动\n预算五千", False),
+        ("/analyze", "轻薄防风", "analyze", "轻薄防风", False),
     ],
 )
-def test_commands(command: str, text: str, parsed: str, private: bool) -> None:
-    assert command_text(command, text) == parsed
-    assert parse(command_text(command, text)).personal is private
+def test_commands(command: str, text: str, name: str, argument: str, private: bool) -> None:
+    body = {**command_body("C1"), "command": command, "text": text}
+    msg = command_incoming(body)
+    assert read(msg) == Command(name, argument)
+    assert read(msg).personal is private
+
+
+def test_a_slash_commands_text_is_never_parsed_as_a_command_again() -> None:
+    msg = command_incoming({**command_body("C1"), "command": "/ad", "text": "/reset 的包装"})
+    assert read(msg) == Command("ad", "/reset 的包装")
 
 
 def command_body(channel: str) -> dict[str, Any]:
@@ -76,7 +84,7 @@ def command_body(channel: str) -> dict[str, Any]:
 
 def test_a_command_in_a_channel_is_keyed_by_channel_and_user() -> None:
     msg = command_incoming(command_body("C1"))
-    assert msg.kind is Kind.COMMAND and msg.text == "/tagline 咖啡 & 早午餐"
+    assert msg.kind is Kind.COMMAND and (msg.command, msg.text) == ("tagline", "咖啡 & 早午餐")
     assert msg.event_id == "command:1.2.abc" and msg.user_name == "alice"
 
 
