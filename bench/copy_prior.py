@@ -23,10 +23,10 @@ from pathlib import Path
 
 from muse.core.brief import product_terms, spellings
 from muse.core.llm.engine.config import EngineConfig
-from muse.core.llm.engine.copying import CopyPrior, token_bytes
+from muse.core.llm.engine.copying import CopyPrior
 from muse.core.llm.engine.core import Engine
 from muse.core.llm.engine.sequence import SamplingOptions
-from muse.core.skills.base import COPY_BIAS
+from muse.core.skills.base import COPY_PRIOR
 from muse.core.skills.registry import get_skill
 
 BRIEF = "氨基酸洗面奶，温和清洁"
@@ -62,8 +62,8 @@ async def run(model: Path, clients: int, repeat: int) -> dict:
     plain = SamplingOptions(
         temperature=params.temperature, top_p=params.top_p, max_tokens=MAX_TOKENS
     )
-    phrases = tuple(p.encode() for p in spellings(product_terms(BRIEF, "zh"), "zh"))
-    copying = replace(plain, copy_phrases=phrases, copy_bias=COPY_BIAS)
+    names = list(spellings(product_terms(BRIEF, "zh"), "zh"))
+    copying = replace(plain, extra_args={**COPY_PRIOR, "copy_phrases": names})
     engine = Engine(model, EngineConfig(max_num_seqs=max(3 * clients, 3)))
     await engine.start()
     try:
@@ -83,11 +83,11 @@ async def run(model: Path, clients: int, repeat: int) -> dict:
                 name: {k: statistics.median(r[k] for r in rs) for k in rs[0]}
                 for name, rs in runs.items()
             }
-        prior = CopyPrior(token_bytes(engine.tokenizer))
+        prior = CopyPrior.build(engine.tokenizer, 0)
         reply = engine.tokenizer(REPLY, add_special_tokens=False)
         calls = 2000
         per_call = timeit.timeit(
-            lambda: prior.bonuses(reply["input_ids"], phrases, COPY_BIAS), number=calls
+            lambda: prior.bias(reply["input_ids"], copying.extra_args), number=calls
         )
     finally:
         await engine.aclose()

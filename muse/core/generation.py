@@ -124,9 +124,11 @@ class SkillRun:
 
     async def deltas(self) -> AsyncIterator[TextDelta]:
         """Stream the reply as append-only text deltas."""
-        if self._brief and self._request.params.copy_bias:
+        extra = self._request.params.extra_args
+        if self._brief and "copy_bias" in extra:  # the skill asks for the copy prior
             terms = await self._terms(self._brief)
-            params = replace(self._request.params, copy_phrases=spellings(terms, self._lang))
+            phrases = list(spellings(terms, self._lang))
+            params = replace(self._request.params, extra_args={**extra, "copy_phrases": phrases})
             self._request = replace(self._request, params=params)
         stream = self._model.stream(self._request)
         try:

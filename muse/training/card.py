@@ -185,7 +185,7 @@ def model_card(facts: dict[str, Any], metrics: dict[str, Any]) -> str:
             "It has not learned to copy from its prompt (its loss on a repeated run of tokens is "
             "no lower than on the first), so it misspells names it has not seen. Muse's engine "
             "helps it spell the brief's product names in ad copy and taglines with its copy "
-            "prior (`copy_phrases` / `copy_bias`); other servers generate without it.",
+            "prior (`vllm_xargs` `copy_phrases` / `copy_bias`); other servers generate without it.",
         ]
     lines.append("")
     return "\n".join(lines)

@@ -43,9 +43,9 @@ async def test_ads_and_taglines_ask_the_model_to_spell_the_product_out(core, mod
         asked.append(model.requests[0].params)  # redraws, if any, ask the same
         assert all(r.params == asked[-1] for r in model.requests)
     ad, tagline, brainstorm = asked
-    assert ad.copy_phrases == tagline.copy_phrases == ("松间", "沐浴露")
-    assert ad.copy_bias > 0 and tagline.copy_bias > 0
-    assert brainstorm.copy_phrases == () and brainstorm.copy_bias == 0
+    assert ad.extra_args["copy_phrases"] == tagline.extra_args["copy_phrases"] == ["松间", "沐浴露"]
+    assert ad.extra_args["copy_bias"] > 0 and tagline.extra_args["copy_bias"] > 0
+    assert brainstorm.extra_args == {}
 
 
 async def test_a_variant_still_off_brief_after_the_redraws_is_kept(core, model) -> None:

@@ -6,9 +6,9 @@ Implementations: `openai_client.OpenAIClient` (any OpenAI-compatible server, ove
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 Role = Literal["system", "user", "assistant"]
 
@@ -35,12 +35,34 @@ class SamplingParams:
     repetition_penalty: float = 1.1
     frequency_penalty: float = 0.0
     presence_penalty: float = 0.0
-    # Names the reply should spell out exactly, and the logit bonus that helps it (Muse's own
-    # engine and `muse serve-model` only: engine/copying.py); 0 turns it off.
-    copy_phrases: tuple[str, ...] = ()
-    copy_bias: float = 0.0
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    # Arguments for the serving engine's logits processors, sent as vLLM's `vllm_xargs`: Muse's
+    # copy prior takes {"copy_phrases": [...], "copy_bias": 12.0} (engine/copying.py); servers
+    # without the processor ignore them.
+    extra_args: Mapping[str, Any] = field(default_factory=dict)
+
+
+def sampling_fields(params: SamplingParams) -> dict[str, Any]:
+    """`params` as the fields of an OpenAI request body, with vLLM's `repetition_penalty` and
+    `vllm_xargs`: what the HTTP client sends and what the in-process engine reads."""
+    fields: dict[str, Any] = {
+        "temperature": params.temperature,
+        "top_p": params.top_p,
+        "max_tokens": params.max_tokens,
+        "repetition_penalty": params.repetition_penalty,
+    }
+    # Sent only when set: OpenAI-compatible servers differ in which of these they take.
+    for name in ("frequency_penalty", "presence_penalty"):
+        if value := getattr(params, name):
+            fields[name] = value
+    if params.stop:
+        fields["stop"] = list(params.stop)
+    if params.seed is not None:
+        fields["seed"] = params.seed
+    if params.extra_args:
+        fields["vllm_xargs"] = dict(params.extra_args)
+    return fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from muse.core.llm.client import (
     Chunk,
     ModelRequestRejected,
     ModelUnavailable,
+    sampling_fields,
 )
 
 logger = logging.getLogger(__name__)
@@ -155,35 +156,20 @@ class OpenAIClient:
         return self._http
 
     async def _body(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
-        """The JSON body: OpenAI's fields plus vLLM's `repetition_penalty` extension and, when
-        asked for, Muse's copy prior (which vLLM ignores, as it does any field it lacks)."""
-        params = request.params
+        """The JSON body: OpenAI's fields plus vLLM's `repetition_penalty` and `vllm_xargs`
+        (Muse's copy prior, which a server without it ignores, as vLLM does fields it lacks)."""
         body: dict[str, Any] = {
             "model": await self._model_name(),
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
             "stream": stream,
             "n": request.n,
-            "temperature": params.temperature,
-            "top_p": params.top_p,
-            "max_tokens": params.max_tokens,
-            "repetition_penalty": params.repetition_penalty,
+            **sampling_fields(request.params),
         }
-        # Sent only when set: OpenAI-compatible servers differ in which penalties they take.
-        for penalty in ("frequency_penalty", "presence_penalty"):
-            if value := getattr(params, penalty):
-                body[penalty] = value
-        if params.copy_bias and params.copy_phrases:
-            body["copy_phrases"] = list(params.copy_phrases)
-            body["copy_bias"] = params.copy_bias
-        if params.stop:
-            body["stop"] = list(params.stop)
-        if params.seed is not None:
-            body["seed"] = params.seed
         logger.debug(
             "chat completion: model=%s n=%d max_tokens=%d stream=%s",
             body["model"],
             request.n,
-            params.max_tokens,
+            request.params.max_tokens,
             stream,
         )
         return body

@@ -8,7 +8,7 @@ from muse.core.command_spec import CommandSpec
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang
 from muse.core.sentences import split_sentences
-from muse.core.skills.base import COPY_BIAS
+from muse.core.skills.base import COPY_PRIOR
 from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
 from muse.core.skills.text import content_lines, join_sentences
 
@@ -60,7 +60,7 @@ class AdSkill(TemplatedSkill):
         top_p=0.95,
         max_tokens=192,
         repetition_penalty=1.0,
-        copy_bias=COPY_BIAS,
+        extra_args=COPY_PRIOR,
         stop=STOP,
     )
 

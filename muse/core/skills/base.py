@@ -7,17 +7,19 @@ training data is rendered from), says how to decode, and splits completions into
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import ClassVar
 
 from muse.core.command_spec import CommandSpec
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Action, Lang, Variant
 
-# The copy prior's bonus (engine/copying.py) for the brief's product names in ad copy and
-# taglines: the value that kept product mention highest with shape and repeats in bounds
-# (measurements: muse/training/data/README.md, "Decoding settings"). Large models copy on their
-# own and vLLM ignores the field.
-COPY_BIAS = 12.0
+# The copy prior (engine/copying.py), asked for by ad copy and taglines with the bonus that kept
+# product mention highest with shape and repeats in bounds (muse/training/data/README.md,
+# "Decoding settings"); the core adds the brief's names (generation.py). A model that copies on
+# its own does without: drop it here. Servers without the processor ignore it.
+COPY_PRIOR: Mapping[str, float] = MappingProxyType({"copy_bias": 12.0})
 
 
 class Skill(ABC):

@@ -10,7 +10,7 @@ from muse.core.command_spec import CommandSpec
 from muse.core.language import detect_language
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang, Variant
-from muse.core.skills.base import COPY_BIAS
+from muse.core.skills.base import COPY_PRIOR
 from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
 from muse.core.skills.text import list_items, unique
 
@@ -91,7 +91,7 @@ class TaglineSkill(TemplatedSkill):
         max_tokens=160,
         repetition_penalty=1.0,
         presence_penalty=1.5,
-        copy_bias=COPY_BIAS,
+        extra_args=COPY_PRIOR,
         stop=STOP,
     )
 

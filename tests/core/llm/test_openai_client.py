@@ -58,13 +58,13 @@ async def test_openai_penalties_are_sent_when_set(server: FakeServer) -> None:
     assert body["frequency_penalty"] == 0.4 and body["presence_penalty"] == -0.5
 
 
-async def test_the_copy_prior_is_sent_only_when_asked_for(server: FakeServer) -> None:
+async def test_processor_arguments_go_as_vllm_xargs_only_when_set(server: FakeServer) -> None:
     async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
-        await client.complete(request(copy_phrases=("松间",), copy_bias=12.0))
-        await client.complete(request(copy_phrases=("松间",)))
+        await client.complete(request(extra_args={"copy_phrases": ["松间"], "copy_bias": 12.0}))
+        await client.complete(request())
     asked, off = server.bodies
-    assert asked["copy_phrases"] == ["松间"] and asked["copy_bias"] == 12.0
-    assert "copy_phrases" not in off and "copy_bias" not in off
+    assert asked["vllm_xargs"] == {"copy_phrases": ["松间"], "copy_bias": 12.0}
+    assert "vllm_xargs" not in off
 
 
 async def test_stream_three_interleaved_completions(server: FakeServer) -> None:

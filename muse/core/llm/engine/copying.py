@@ -15,13 +15,14 @@ constraint (in the spirit of Hokamp & Liu 2017, with a bonus rather than a hard 
   tokens that continue it get `bias`, so "氨基" goes on with "酸" rather than with whatever
   the model half-remembers.
 
-Matching is on bytes, so it works for byte-level BPE tokens that hold half a character.
+Matching is on bytes, so it works for byte-level BPE tokens that hold half a character. A
+request asks for it with `vllm_xargs` {"copy_phrases": [...], "copy_bias": 12} (processors.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Self
 
 # How much of a name the start bonus's tokens spell and the reply must end in before the rest
 # is helped: three letters of a Latin name, at the start of a word (so neither the word "to"
@@ -30,6 +31,9 @@ from typing import Any
 # three, which narrows it to 64 characters, where a lone lead byte would favour thousands).
 LATIN_LETTERS = 3
 OTHER_BYTES = 2
+MAX_PHRASES = 32  # a brief's product terms and their spellings fit well within it
+MAX_PHRASE_CHARS = 64
+MAX_BIAS = 100.0  # logits; beyond it the bonus only swamps the model further
 
 
 def token_bytes(tokenizer: Any, vocab_size: int = 0) -> list[bytes]:
@@ -68,6 +72,37 @@ class CopyPrior:
             if piece:
                 self._ids.setdefault(piece, []).append(i)
         self._longest = max((len(p) for p in pieces), default=0)
+
+    @classmethod
+    def build(cls, tokenizer: Any, vocab_size: int) -> Self:
+        """The prior over a model's tokens."""
+        return cls(token_bytes(tokenizer, vocab_size))
+
+    @staticmethod
+    def check(args: Mapping[str, Any]) -> tuple[str, str] | None:
+        """`copy_phrases`: at most 32 strings of at most 64 characters; `copy_bias`: 0–100."""
+        phrases = args.get("copy_phrases", [])
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            return "copy_phrases", "`copy_phrases` must be an array of strings."
+        if len(phrases) > MAX_PHRASES:
+            return "copy_phrases", (
+                f"`copy_phrases` has {len(phrases)} strings; at most {MAX_PHRASES} are allowed."
+            )
+        if any(len(p) > MAX_PHRASE_CHARS for p in phrases):
+            return "copy_phrases", (
+                f"Each of `copy_phrases` may have at most {MAX_PHRASE_CHARS} characters."
+            )
+        bias = args.get("copy_bias", 0.0)
+        if isinstance(bias, bool) or not isinstance(bias, int | float) or not 0 <= bias <= MAX_BIAS:
+            return "copy_bias", f"`copy_bias` must be a number from 0 to {MAX_BIAS:g}."
+        return None
+
+    def bias(self, generated: Sequence[int], args: Mapping[str, Any]) -> dict[int, float]:
+        """The bonuses for the request's `copy_phrases` at `copy_bias`; none unless both set."""
+        phrases, bias = args.get("copy_phrases"), args.get("copy_bias")
+        if not phrases or not bias:
+            return {}
+        return self.bonuses(generated, [p.encode() for p in phrases], float(bias))
 
     def bonuses(
         self, generated: Sequence[int], phrases: Sequence[bytes], bias: float

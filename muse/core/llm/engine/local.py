@@ -9,15 +9,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Self
 
-from muse.core.llm.client import ChatRequest, Chunk, SamplingParams, collect
+from muse.core.llm.client import ChatRequest, Chunk, collect, sampling_fields
 from muse.core.llm.engine.config import IN_PROCESS, EngineConfig
 from muse.core.llm.engine.core import Engine
 from muse.core.llm.engine.errors import EngineStopped, GenerationFailed, RequestTimedOut
+from muse.core.llm.engine.options import sampling_options
 from muse.core.llm.engine.sequence import (
     FINISH_ABORT,
     FINISH_ERROR,
     FINISH_TIMEOUT,
-    SamplingOptions,
     SeqOutput,
 )
 from muse.core.llm.missing import missing_model
@@ -73,28 +73,15 @@ class LocalEngine:
         prompt = engine.encode_chat(
             [{"role": m.role, "content": m.content} for m in request.messages]
         )
+        # The same conversion as `muse serve-model`'s, so both engines read a request alike.
+        options = sampling_options(sampling_fields(request.params))
         logger.debug("generating n=%d prompt=%d tokens", request.n, len(prompt))
-        async with engine.submit(prompt, _options(request.params), request.n) as generation:
+        async with engine.submit(prompt, options, request.n) as generation:
             async for outputs in generation:
                 for output in outputs:
                     _raise_for(output)
                     if output.text or output.finish_reason:
                         yield Chunk(output.index, output.text, output.finish_reason)
-
-
-def _options(params: SamplingParams) -> SamplingOptions:
-    return SamplingOptions(
-        temperature=params.temperature,
-        top_p=params.top_p,
-        repetition_penalty=params.repetition_penalty,
-        frequency_penalty=params.frequency_penalty,
-        presence_penalty=params.presence_penalty,
-        copy_phrases=tuple(p.encode() for p in params.copy_phrases),
-        copy_bias=params.copy_bias,
-        max_tokens=params.max_tokens,
-        stop=params.stop,
-        seed=params.seed,
-    )
 
 
 def _raise_for(output: SeqOutput) -> None:

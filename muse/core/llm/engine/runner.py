@@ -8,9 +8,9 @@ import logging
 import torch
 
 from muse.core.llm.engine.attention import Decode, KVCache, Prefill
-from muse.core.llm.engine.copying import CopyPrior, token_bytes
 from muse.core.llm.engine.graphs import DecodeGraphs
 from muse.core.llm.engine.loader import Loaded
+from muse.core.llm.engine.processors import build_processors
 from muse.core.llm.engine.sampler import Sampler
 from muse.core.llm.engine.scheduler import Batch
 
@@ -25,8 +25,8 @@ class ModelRunner:
         self.device = self.model.device
         config = self.model.config
         self.cache = KVCache(config, slots, max_model_len, self.model.dtype, self.device)
-        copy = CopyPrior(token_bytes(loaded.tokenizer, config.vocab_size))
-        self.sampler = Sampler(slots, config.vocab_size, self.device, copy)
+        processors = build_processors(loaded.tokenizer, config.vocab_size)
+        self.sampler = Sampler(slots, config.vocab_size, self.device, processors)
         logger.info(
             "KV cache: %d slots × %d positions, %.1f MiB reserved",
             slots,

@@ -4,8 +4,8 @@ top-k, penalties and random generator.
 The repetition penalty (CTRL, as transformers and vLLM apply it) covers the prompt's tokens too;
 OpenAI's frequency and presence penalties count only the tokens generated so far
 (platform.openai.com/docs/advanced-usage, "Frequency and presence penalties"), so a reply can be
-kept from repeating itself without being pushed off the words of its brief. The copy prior
-(copying.py) then adds its bonus for the names a request asks to be spelled out.
+kept from repeating itself without being pushed off the words of its brief. The logits
+processors (processors.py) then add their biases, each for the requests that ask for it.
 
 Order as transformers' `generate`: penalties, then temperature, top-k, top-p, then a
 draw (greedy rows take the argmax of the penalized logits, so temperature 0 matches
@@ -15,20 +15,23 @@ argmax; as vLLM and nano-vllm do), which lets each seeded request draw its own n
 
 from __future__ import annotations
 
+from collections.abc import Sequence as Seq
 from typing import Any
 
 import torch
 
-from muse.core.llm.engine.copying import CopyPrior
+from muse.core.llm.engine.processors import LogitsProcessor
 from muse.core.llm.engine.sequence import Request, Sequence
 
 
 class Sampler:
     """Keeps, per KV slot, which tokens its sequence has seen and how often it generated each."""
 
-    def __init__(self, slots: int, vocab_size: int, device: Any, copy: CopyPrior) -> None:
+    def __init__(
+        self, slots: int, vocab_size: int, device: Any, processors: Seq[LogitsProcessor] = ()
+    ) -> None:
         self._device = device
-        self._copy = copy
+        self._processors = tuple(processors)
         self._seen = torch.zeros(slots, vocab_size, dtype=torch.bool, device=device)
         self._generated = torch.zeros(slots, vocab_size, dtype=torch.int32, device=device)
         self._rng = torch.Generator(device=device)
@@ -60,7 +63,7 @@ class Sampler:
             f = torch.tensor(frequency, device=device).unsqueeze(1)  # [B, 1]
             p = torch.tensor(presence, device=device).unsqueeze(1)
             logits = logits - f * counts - p * (counts > 0)
-        logits = self._copy_bonus(logits, seqs)
+        logits = self._processor_bias(logits, seqs)
         tokens = logits.argmax(dim=-1)  # [B]
         sampled = [i for i, s in enumerate(seqs) if s.options.temperature > 0]
         if sampled:
@@ -70,24 +73,25 @@ class Sampler:
         self._generated[slots, tokens] += 1
         return tokens.tolist()
 
-    def _copy_bonus(self, logits: torch.Tensor, seqs: list[Sequence]) -> torch.Tensor:
-        """logits [B, vocab] plus the copy prior's bonus for the rows that ask for one."""
+    def _processor_bias(self, logits: torch.Tensor, seqs: list[Sequence]) -> torch.Tensor:
+        """logits [B, vocab] plus each processor's bias for the rows whose request asks for it."""
         rows: list[int] = []
         tokens: list[int] = []
-        bonuses: list[float] = []
+        biases: list[float] = []
         for i, seq in enumerate(seqs):
-            options = seq.options
-            if not (options.copy_bias and options.copy_phrases):
+            args = seq.options.extra_args
+            if not args:
                 continue
             generated = seq.token_ids[len(seq.request.prompt_ids) :]
-            found = self._copy.bonuses(generated, options.copy_phrases, options.copy_bias)
-            rows += [i] * len(found)
-            tokens += found.keys()
-            bonuses += found.values()
+            for processor in self._processors:
+                found = processor.bias(generated, args)
+                rows += [i] * len(found)
+                tokens += found.keys()
+                biases += found.values()
         if not rows:
             return logits
         index = (torch.tensor(rows, device=self._device), torch.tensor(tokens, device=self._device))
-        return logits.index_put(index, torch.tensor(bonuses, device=self._device), accumulate=True)
+        return logits.index_put(index, torch.tensor(biases, device=self._device), accumulate=True)
 
     def _draw(self, logits: torch.Tensor, seqs: list[Sequence]) -> torch.Tensor:
         """logits: [R, vocab] of the sampled rows; returns [R] token ids."""

@@ -6,7 +6,7 @@ Plain data, no torch: the scheduler and the HTTP server use these without loadin
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +34,11 @@ class SamplingOptions:
     # OpenAI's penalties: minus frequency × times generated, minus presence once generated.
     frequency_penalty: float = 0.0
     presence_penalty: float = 0.0
-    # The copy prior (copying.py): names the reply should spell out exactly, and their bonus.
-    copy_phrases: tuple[bytes, ...] = ()
-    copy_bias: float = 0.0
     max_tokens: int = 256
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    # Arguments of the logits processors (processors.py) by name, as vLLM's `extra_args`.
+    extra_args: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,9 @@
 """OpenAI's request bodies, validated, and its error shape. No torch, no aiohttp.
 
-Spec followed: https://platform.openai.com/docs/api-reference/chat/create and /completions;
-`top_k` and `repetition_penalty` are vLLM's extensions, `copy_phrases` and `copy_bias` Muse's
-own (the engine's copy prior, engine/copying.py). Unknown fields are ignored, as OpenAI and vLLM
-do; fields Muse cannot honour (logprobs, tools, logit_bias) are
-refused with a 400 rather than silently dropped.
+Spec followed: https://platform.openai.com/docs/api-reference/chat/create and /completions; the
+sampling fields, with vLLM's `top_k`, `repetition_penalty` and `vllm_xargs`, are read by
+engine/options.py. Unknown fields are ignored, as OpenAI and vLLM do; fields Muse cannot honour
+(logprobs, tools, logit_bias) are refused with a 400 rather than silently dropped.
 """
 
 from __future__ import annotations
@@ -13,13 +12,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from muse.core.llm.engine.options import InvalidOption, boolean, integer, sampling_options
 from muse.core.llm.engine.sequence import SamplingOptions
 
 ROLES = frozenset({"system", "developer", "user", "assistant"})
-MAX_STOPS = 4  # as OpenAI
-MAX_COPY_PHRASES = 32  # a brief's product terms and their spellings fit well within it
-MAX_COPY_PHRASE_CHARS = 64
-MAX_COPY_BIAS = 100.0  # logits; beyond it the bonus only swamps the model further
 
 
 class ApiError(Exception):
@@ -139,98 +135,16 @@ def _generate(body: dict[str, Any], prompts: list[Any], max_n: int) -> Generate:
     fmt = body.get("response_format")
     if fmt is not None and (not isinstance(fmt, dict) or fmt.get("type") != "text"):
         raise bad('Only `response_format` {"type": "text"} is supported.', "response_format")
-    max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
     stream_options = body.get("stream_options") or {}
     if not isinstance(stream_options, dict):
         raise bad("`stream_options` must be an object.", "stream_options")
-    options = SamplingOptions(
-        temperature=_number(body, "temperature", 0.0, 2.0, 1.0),
-        top_p=_number(body, "top_p", 0.0, 1.0, 1.0, open_low=True),
-        top_k=max(0, _integer(body, "top_k", -1, None, 0)),
-        repetition_penalty=_number(body, "repetition_penalty", 0.0, None, 1.0, open_low=True),
-        frequency_penalty=_number(body, "frequency_penalty", -2.0, 2.0, 0.0),
-        presence_penalty=_number(body, "presence_penalty", -2.0, 2.0, 0.0),
-        # No max_tokens: as much as the context leaves (the engine clips it to that anyway).
-        max_tokens=_integer({"max_tokens": max_tokens}, "max_tokens", 1, None, 1 << 30),
-        copy_phrases=_copy_phrases(body.get("copy_phrases")),
-        copy_bias=_number(body, "copy_bias", 0.0, MAX_COPY_BIAS, 0.0),
-        stop=_stops(body.get("stop")),
-        seed=_integer(body, "seed", None, None, None),
-    )
-    return Generate(
-        prompts,
-        options,
-        _integer(body, "n", 1, max_n, 1),
-        _boolean(body, "stream"),
-        _boolean(stream_options, "include_usage"),
-    )
-
-
-def _number(
-    body: dict[str, Any],
-    key: str,
-    low: float,
-    high: float | None,
-    default: float,
-    *,
-    open_low: bool = False,
-) -> float:
-    value = body.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise bad(f"`{key}` must be a number.", key)
-    if value < low or (open_low and value == low) or (high is not None and value > high):
-        bounds = f"{'>' if open_low else '≥'} {low:g}" + (f" and ≤ {high:g}" if high else "")
-        raise bad(f"`{key}` is {value}; it must be {bounds}.", key)
-    return float(value)
-
-
-def _integer(
-    body: dict[str, Any], key: str, low: int | None, high: int | None, default: Any
-) -> Any:
-    value = body.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise bad(f"`{key}` must be an integer.", key)
-    if low is not None and value < low:
-        raise bad(f"`{key}` is {value}; it must be at least {low}.", key)
-    if high is not None and value > high:
-        raise bad(f"`{key}` is {value}; this server allows at most {high}.", key)
-    return value
-
-
-def _boolean(body: dict[str, Any], key: str) -> bool:
-    value = body.get(key, False)
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        raise bad(f"`{key}` must be true or false.", key)
-    return value
-
-
-def _stops(value: Any) -> tuple[str, ...]:
-    stops = [value] if isinstance(value, str) else value or []
-    if not isinstance(stops, list) or not all(isinstance(s, str) for s in stops):
-        raise bad("`stop` must be a string or an array of strings.", "stop")
-    if len(stops) > MAX_STOPS:
-        raise bad(f"`stop` has {len(stops)} strings; at most {MAX_STOPS} are allowed.", "stop")
-    return tuple(s for s in stops if s)
-
-
-def _copy_phrases(value: Any) -> tuple[bytes, ...]:
-    phrases = value or []
-    if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-        raise bad("`copy_phrases` must be an array of strings.", "copy_phrases")
-    if len(phrases) > MAX_COPY_PHRASES:
-        raise bad(
-            f"`copy_phrases` has {len(phrases)} strings; at most {MAX_COPY_PHRASES} are allowed.",
-            "copy_phrases",
+    try:
+        return Generate(
+            prompts,
+            sampling_options(body),
+            integer(body, "n", 1, max_n, 1),
+            boolean(body, "stream"),
+            boolean(stream_options, "include_usage"),
         )
-    if any(len(p) > MAX_COPY_PHRASE_CHARS for p in phrases):
-        raise bad(
-            f"Each of `copy_phrases` may have at most {MAX_COPY_PHRASE_CHARS} characters.",
-            "copy_phrases",
-        )
-    return tuple(p.encode() for p in phrases if p)
+    except InvalidOption as exc:
+        raise bad(str(exc), exc.param) from exc

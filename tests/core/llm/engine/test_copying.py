@@ -118,10 +118,11 @@ async def test_the_engine_adds_the_bonus_to_the_rows_that_ask_for_it(
     prompt = engine.encode_chat([{"role": "user", "content": f"/ad {NAME}，轻盈透气"}])
     plain = await texts(engine, prompt, GREEDY)
     assert NAME not in plain[0]
-    copying = replace(GREEDY, copy_phrases=(NAME.encode(),), copy_bias=30.0)
+    copying = replace(GREEDY, extra_args={"copy_phrases": [NAME], "copy_bias": 30.0})
     expected = copied_reference(tiny_model_dir, prompt, NAME, 30.0)
     assert NAME in expected
     # Side by side in one batch: each row gets its own treatment.
     together = await asyncio.gather(texts(engine, prompt, copying), texts(engine, prompt, GREEDY))
     assert together == [[expected], plain]
-    assert await texts(engine, prompt, replace(copying, copy_bias=0.0)) == plain
+    off = replace(copying, extra_args={"copy_phrases": [NAME], "copy_bias": 0})
+    assert await texts(engine, prompt, off) == plain

@@ -105,7 +105,8 @@ async def test_n_three_differ_with_a_seed_and_agree_at_temperature_zero(base_url
 async def test_the_copy_prior_spells_out_the_phrases_it_is_given(base_url: str) -> None:
     body = {"messages": MESSAGES, "max_tokens": 16, "temperature": 0}
     _, _, plain = await post(base_url, body)
-    _, _, copied = await post(base_url, body | {"copy_phrases": ["秋季新品跑鞋"], "copy_bias": 30})
+    prior = {"copy_phrases": ["秋季新品跑鞋"], "copy_bias": 30}
+    _, _, copied = await post(base_url, body | {"vllm_xargs": prior})
     assert "秋季新品跑鞋" not in plain["choices"][0]["message"]["content"]
     assert "秋季新品跑鞋" in copied["choices"][0]["message"]["content"]
 
@@ -188,9 +189,11 @@ MALFORMED = [
     ({"messages": MESSAGES, "logprobs": True}, 400, "logprobs"),
     ({"messages": MESSAGES, "presence_penalty": 3}, 400, "presence_penalty"),
     ({"messages": MESSAGES, "logit_bias": {"42": 5}}, 400, "logit_bias"),
-    ({"messages": MESSAGES, "copy_phrases": "秋季"}, 400, "copy_phrases"),
-    ({"messages": MESSAGES, "copy_phrases": ["秋"] * 33}, 400, "at most 32"),
-    ({"messages": MESSAGES, "copy_bias": -1}, 400, "copy_bias"),
+    ({"messages": MESSAGES, "vllm_xargs": {"copy_phrases": "秋季"}}, 400, "copy_phrases"),
+    ({"messages": MESSAGES, "vllm_xargs": {"copy_phrases": ["秋"] * 33}}, 400, "at most 32"),
+    ({"messages": MESSAGES, "vllm_xargs": {"copy_bias": -1}}, 400, "copy_bias"),
+    ({"messages": MESSAGES, "vllm_xargs": ["copy_bias"]}, 400, "vllm_xargs"),
+    ({"messages": MESSAGES, "vllm_xargs": {"x": {"nested": 1}}}, 400, "vllm_xargs.x"),
     ({"messages": MESSAGES, "model": "gpt-4o"}, 404, "does not exist"),
     ({"messages": [{"role": "user", "content": "秋季新品! " * 2000}]}, 400, "context length"),
 ]
