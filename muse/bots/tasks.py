@@ -1,26 +1,31 @@
-"""Background work of an adapter, tracked from start to end.
+"""An adapter's work in flight, tracked from start to end, and ended within limits on stop.
 
-Platforms want an answer fast (Slack: inside 3 seconds), so adapters acknowledge at once and
-answer in a task. Those tasks live in a `BackgroundTasks`: a failure is logged the moment it
-happens (never lost as an unretrieved exception), and `close()` lets work in flight finish for
-a grace period, then cancels the rest, so nothing outlives the adapter that started it.
+Platforms want an answer fast (Slack: inside 3 seconds), so the Slack adapter acknowledges at
+once and answers in a task it `spawn`s; python-telegram-bot runs each update in a task of its
+own (concurrent_updates), which the Telegram adapter `track`s. Either way a failure is logged
+the moment it happens (never lost as an unretrieved exception), and `close()` lets work in
+flight finish for a grace period, then cancels the rest: a generation stuck on an unreachable
+model cannot hold shutdown forever, and nothing outlives the adapter that started it. The core
+marks a cancelled turn failed; the reply view marks its draft as interrupted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Coroutine, Iterable
+from collections.abc import Coroutine, Iterable, Iterator
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 
 class BackgroundTasks:
-    """A set of running tasks: `spawn()` while open, `join()` to wait, `close()` to end."""
+    """A set of running tasks: `spawn()` or `track()` while open, `join()` to wait, `close()`
+    to end."""
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
 
     def __len__(self) -> int:
@@ -36,7 +41,19 @@ class BackgroundTasks:
         task.add_done_callback(self._finished)
         return task
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    @contextlib.contextmanager
+    def track(self) -> Iterator[None]:
+        """Count the running task (one its framework started) as in flight for the block."""
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("track() needs a running task")
+        self._tasks.add(task)
+        try:
+            yield
+        finally:
+            self._tasks.discard(task)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and (exc := task.exception()) is not None:
             log.error("background task failed", exc_info=exc, extra={"task": task.get_name()})
@@ -46,18 +63,18 @@ class BackgroundTasks:
         while self._tasks:
             await asyncio.wait(set(self._tasks))
 
-    async def close(self, grace: float) -> None:
-        """Take no more work; give running tasks `grace` seconds, then cancel what is left."""
+    async def close(self, grace: float) -> int:
+        """Take no more work; give running tasks `grace` seconds, then cancel what is left.
+        Returns how many had to be cancelled (and logs it)."""
         self._closed = True
-        if cancelled := await finish_or_cancel(self._tasks, grace):
-            log.warning("cancelled unfinished background work", extra={"tasks": cancelled})
+        if cancelled := await _finish_or_cancel(self._tasks, grace):
+            log.warning("cancelled unfinished work at stop", extra={"tasks": cancelled})
+        return cancelled
 
 
-async def finish_or_cancel(tasks: Iterable[asyncio.Task[Any]], grace: float) -> int:
-    """Give `tasks` `grace` seconds to finish, cancel the rest and wait until they have ended.
-
-    Returns how many had to be cancelled. Shared by every adapter's shutdown.
-    """
+async def _finish_or_cancel(tasks: Iterable[asyncio.Task[Any]], grace: float) -> int:
+    """Give `tasks` `grace` seconds to finish, cancel the rest and wait until they have ended;
+    how many had to be cancelled."""
     running = set(tasks)
     if not running:
         return 0

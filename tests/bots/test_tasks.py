@@ -60,3 +60,19 @@ async def test_close_lets_quick_work_finish_and_cancels_the_rest() -> None:
     work = endless()
     with pytest.raises(RuntimeError):
         tasks.spawn(work, "late")
+
+
+async def test_tasks_a_framework_started_are_tracked_and_cancelled_past_the_grace() -> None:
+    tasks = BackgroundTasks()
+    inside = asyncio.Event()
+
+    async def update_handler() -> None:  # as python-telegram-bot runs one per update
+        with tasks.track():
+            inside.set()
+            await asyncio.Event().wait()
+
+    handler = asyncio.create_task(update_handler())
+    await inside.wait()
+    assert len(tasks) == 1
+    assert await tasks.close(grace=0.01) == 1
+    assert handler.cancelled() and len(tasks) == 0

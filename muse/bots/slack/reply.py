@@ -24,7 +24,8 @@ from muse.bots.slack.render import (
     error_messages,
     text_messages,
 )
-from muse.core.messages import Done, Error, Lang, ReplyEvent, Started, TextDelta
+from muse.bots.view import ReplyView
+from muse.core.messages import Done, Error, Lang, ReplyEvent
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def no_head(lang: Lang) -> Sequence[Block]:
     return ()
 
 
-class LiveReply:
+class LiveReply(ReplyView):
     """One reply streamed into a conversation (a DM, a thread): the assistant status or a
     placeholder, then one message edited about once a second, then the final text — split
     over more messages when it is longer than one — with its buttons.
@@ -72,29 +73,34 @@ class LiveReply:
         self._live: LiveMessage | None = None
         self._detached = False  # posting is not allowed here: answer through response_url
 
-    async def play(self, events: AsyncIterator[ReplyEvent]) -> None:
-        """Render every event of one reply."""
-        try:
-            async for event in events:
-                if not isinstance(event, TextDelta) and not self._head:
-                    self._head = tuple(self._make_head(event.language))
-                if isinstance(event, Started):
-                    await self._begin(event.language)
-                elif isinstance(event, TextDelta):
-                    await self._draft(event.text)
-                elif isinstance(event, Done):
-                    await self._end(done_messages(event, self._head, self._allowed))
-                elif isinstance(event, Error):
-                    await self._end(error_messages(event, self._head))
-        finally:
-            if self._live is not None:
-                self._live.cancel()  # a failure or cancellation leaves no edit behind
-
-    async def _begin(self, lang: Lang) -> None:
+    async def begin(self, lang: Lang) -> None:
+        """The assistant panel's status where there is one, else a placeholder message."""
+        self._set_head(lang)
         thread = self._status_thread
         if thread and await self._out.set_status(self._channel, thread, THINKING[lang]):
             return  # the message appears with the first text
         await self._post_first(text_messages(WORKING, self._head)[0])
+
+    async def draft(self, text: str) -> None:
+        """The growing text, edited into the reply's message about once a second."""
+        await self._draft(text)
+
+    async def end(self, event: Done | Error) -> None:
+        """The final text with its buttons, or the core's sentence."""
+        self._set_head(event.language)
+        if isinstance(event, Done):
+            await self._end(done_messages(event, self._head, self._allowed))
+        else:
+            await self._end(error_messages(event, self._head))
+
+    async def close(self, *, ended: bool) -> None:
+        """A failure or cancellation leaves no edit behind."""
+        if self._live is not None:
+            self._live.cancel()
+
+    def _set_head(self, lang: Lang) -> None:
+        if not self._head:
+            self._head = tuple(self._make_head(lang))
 
     async def _draft(self, text: str) -> None:
         if self._detached:

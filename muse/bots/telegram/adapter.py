@@ -15,6 +15,7 @@ from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from muse.bots.runner import AdapterConfigError
+from muse.bots.tasks import BackgroundTasks
 from muse.core.config import Settings
 from muse.core.service import MuseCore
 
@@ -28,7 +29,6 @@ from .application import (
 from .chains import ReplyChains
 from .handlers import Handlers
 from .incoming import BotIdentity
-from .inflight import InFlight
 from .redact import RedactToken
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class TelegramAdapter:
         self._core = core
         self._grace = stop_grace
         self._redact = RedactToken(self._token)
-        self._inflight = InFlight()
+        self._inflight = BackgroundTasks()
         self._app: Application | None = None
 
     async def start(self) -> None:
@@ -110,8 +110,7 @@ class TelegramAdapter:
                 return
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
-            if cancelled := await self._inflight.drain(self._grace):
-                log.warning("replies cancelled at stop", extra={"count": cancelled})
+            await self._inflight.close(self._grace)
             if app.running:
                 await app.stop()
             await app.shutdown()

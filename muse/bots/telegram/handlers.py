@@ -14,6 +14,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from muse.bots.tasks import BackgroundTasks
 from muse.core.language import detect_language
 from muse.core.messages import Done, Error, Incoming, Kind
 from muse.core.service import MuseCore
@@ -31,7 +32,6 @@ from .incoming import (
     route,
     wants_hint,
 )
-from .inflight import InFlight
 from .render import escape, toast
 from .reply import ReplyWriter
 from .send import ChatOutput
@@ -46,7 +46,7 @@ class Handlers:
     """PTB callbacks bound to one core and one bot identity."""
 
     def __init__(
-        self, core: MuseCore, me: BotIdentity, inflight: InFlight, chains: ReplyChains
+        self, core: MuseCore, me: BotIdentity, inflight: BackgroundTasks, chains: ReplyChains
     ) -> None:
         self._core = core
         self._me = me
@@ -132,7 +132,7 @@ class Handlers:
     ) -> None:
         output = ChatOutput(context.bot, place, remember)
         writer = ReplyWriter(output, place.group)
-        await writer.write(self._core.assistant.handle(incoming))
+        await writer.play(self._core.assistant.handle(incoming))
 
     async def _vote(self, query: CallbackQuery, incoming: Incoming) -> None:
         """👍/👎: stored by the core; its thanks is the callback answer, not a chat message."""

@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
 
 from telegram import InlineKeyboardMarkup
 
 from muse.bots.live import LiveMessage
-from muse.core.messages import Done, Error, Lang, ReplyEvent, Started, TextDelta
+from muse.bots.view import ReplyView
+from muse.core.messages import Done, Error, Lang
 
 from .render import done_pieces, escape, interrupted, preview, reply_markup
 from .send import ChatOutput
@@ -30,7 +30,7 @@ PRIVATE_EDIT_INTERVAL_S = 1.0
 GROUP_EDIT_INTERVAL_S = 3.0
 
 
-class ReplyWriter:
+class ReplyWriter(ReplyView):
     """Renders the events of one request into `output`."""
 
     def __init__(self, output: ChatOutput, group: bool) -> None:
@@ -45,30 +45,29 @@ class ReplyWriter:
         self._drafting = False  # a draft is shown, or on its way
         self._typing: asyncio.Task[None] | None = None
 
-    async def write(self, events: AsyncIterator[ReplyEvent]) -> Done | Error | None:
-        """Render every event; returns the last one (None when the core answered nothing)."""
-        last: Done | Error | None = None
-        try:
-            async for event in events:
-                if isinstance(event, Started):
-                    self._lang = event.language
-                    self._typing = asyncio.create_task(self._keep_typing())
-                elif isinstance(event, TextDelta):
-                    self._so_far, self._drafting = event.text, True
-                    self._live.update(preview(event.text, self._lang))
-                elif isinstance(event, Done):
-                    await self._stop_typing()
-                    await self._finish(event)
-                    last = event
-                else:
-                    await self._stop_typing()
-                    await self._live.finish(escape(event.message))
-                    last = event
-        finally:
-            await self._stop_typing()
-            if last is None and self._drafting:
-                await self._mark_interrupted()
-        return last
+    async def begin(self, lang: Lang) -> None:
+        """Typing… in the reply's language (drafts follow Started)."""
+        self._lang = lang
+        self._typing = asyncio.create_task(self._keep_typing())
+
+    async def draft(self, text: str) -> None:
+        """The growing text, edited into one message."""
+        self._so_far, self._drafting = text, True
+        self._live.update(preview(text, self._lang))
+
+    async def end(self, event: Done | Error) -> None:
+        """The final text with its keyboard, or the core's sentence in place of the draft."""
+        await self._stop_typing()
+        if isinstance(event, Done):
+            await self._finish(event)
+        else:
+            await self._live.finish(escape(event.message))
+
+    async def close(self, *, ended: bool) -> None:
+        """No more typing; a draft the reply never finished says it was interrupted."""
+        await self._stop_typing()
+        if not ended and self._drafting:
+            await self._mark_interrupted()
 
     async def _finish(self, done: Done) -> None:
         """The final text: the first piece replaces the draft, the rest follow as new messages."""

@@ -57,7 +57,7 @@ async def test_the_final_text_waits_for_a_draft_still_on_the_wire() -> None:
     release = asyncio.Event()
     writer = ReplyWriter(output, group=False)  # type: ignore[arg-type]
     task = asyncio.create_task(
-        writer.write(events(Started("ad", "zh"), TextDelta("最终", "最终"), DONE, pause=release))
+        writer.play(events(Started("ad", "zh"), TextDelta("最终", "最终"), DONE, pause=release))
     )
     await output.sending.wait()  # the draft is being sent …
     release.set()  # … when the reply is done
@@ -75,7 +75,7 @@ async def test_an_error_replaces_the_draft() -> None:
     output = Output()
     writer = ReplyWriter(output, group=False)  # type: ignore[arg-type]
     error = Error("模型服务暂时不可用，请稍后再试。", "model_unavailable")
-    await writer.write(events(Started("chat", "zh"), TextDelta("半", "半"), error))
+    await writer.play(events(Started("chat", "zh"), TextDelta("半", "半"), error))
     assert output.log[-1] == ("edit", error.message, False)
     assert len([op for op, _, _ in output.log if op == "send"]) == 1
 
@@ -85,7 +85,7 @@ async def test_a_reply_that_stops_half_way_is_marked_interrupted() -> None:
     writer = ReplyWriter(output, group=True)  # type: ignore[arg-type]
     never = asyncio.Event()
     task = asyncio.create_task(
-        writer.write(events(Started("chat", "en"), TextDelta("Half", "Half"), DONE, pause=never))
+        writer.play(events(Started("chat", "en"), TextDelta("Half", "Half"), DONE, pause=never))
     )
     await output.sending.wait()
     task.cancel()
@@ -97,6 +97,6 @@ async def test_a_reply_that_stops_half_way_is_marked_interrupted() -> None:
 async def test_a_reply_without_deltas_is_sent_once_and_nothing_more() -> None:
     output = Output()
     writer = ReplyWriter(output, group=False)  # type: ignore[arg-type]
-    assert await writer.write(events(Started("help", "zh"), Done("帮助", "help"))) is not None
+    assert await writer.play(events(Started("help", "zh"), Done("帮助", "help"))) is not None
     assert output.log == [("send", "帮助", False)]
-    assert await ReplyWriter(output, False).write(events()) is None  # type: ignore[arg-type]
+    assert await ReplyWriter(output, False).play(events()) is None  # type: ignore[arg-type]
