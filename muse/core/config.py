@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     # Port of the Slack HTTP endpoint /slack/events.
     slack_port: int = Field(default=3000, alias="MUSE_SLACK_PORT")
+    # Address the Slack HTTP endpoint listens on; 127.0.0.1 keeps it behind a local proxy.
+    slack_host: str = Field(default="0.0.0.0", alias="MUSE_SLACK_HOST")
     # Base URL of the Slack Web API (on-prem proxies, tests); unset means Slack's.
     slack_api_url: str | None = Field(default=None, alias="MUSE_SLACK_API_URL")
     # Telegram bot token; unset turns Telegram off.

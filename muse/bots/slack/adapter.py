@@ -36,7 +36,6 @@ class SlackAdapter:
         settings: Settings,
         core: MuseCore,
         *,
-        host: str = "0.0.0.0",
         grace_s: float = 10.0,
         edit_interval_s: float = 1.0,
     ) -> None:
@@ -49,7 +48,6 @@ class SlackAdapter:
             )
         self._settings = settings
         self._core = core
-        self._host = host
         self._grace_s = grace_s
         self._edit_interval_s = edit_interval_s
         self._session: aiohttp.ClientSession | None = None
@@ -119,7 +117,7 @@ class SlackAdapter:
             )
             await self._socket.connect_async()
         else:
-            self._server = SlackHttpServer(self.app, self._host, settings.slack_port)
+            self._server = SlackHttpServer(self.app, settings.slack_host, settings.slack_port)
             await self._server.start()
 
     async def stop(self) -> None:

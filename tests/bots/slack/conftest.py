@@ -46,6 +46,7 @@ def slack_settings(tmp_path: Path, api_url: str, **extra: object) -> Settings:
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "MUSE_SLACK_API_URL": api_url,
         "MUSE_SLACK_PORT": 0,
+        "MUSE_SLACK_HOST": "127.0.0.1",
     }
     return Settings(_env_file=None, **(values | extra))  # type: ignore[arg-type]
 
@@ -60,7 +61,7 @@ async def slack(tmp_path: Path, model: FakeModel) -> AsyncIterator[Harness]:
     async with fake_slack() as fake:
         settings = slack_settings(tmp_path, fake.api_url)
         async with MuseCore(settings, model=model) as core:
-            adapter = SlackAdapter(settings, core, host="127.0.0.1", edit_interval_s=0.05)
+            adapter = SlackAdapter(settings, core, edit_interval_s=0.05)
             await adapter.start()
             fake.bot_url = f"http://127.0.0.1:{adapter.port}/slack/events"
             try:

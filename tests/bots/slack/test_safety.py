@@ -237,7 +237,7 @@ async def model_down(tmp_path: Path) -> AsyncIterator[Harness]:
             MUSE_MODEL_TIMEOUT_S=2,
         )
         async with MuseCore(settings) as core:
-            adapter = SlackAdapter(settings, core, host="127.0.0.1", edit_interval_s=0.05)
+            adapter = SlackAdapter(settings, core, edit_interval_s=0.05)
             await adapter.start()
             fake.bot_url = f"http://127.0.0.1:{adapter.port}/slack/events"
             try:
