@@ -127,8 +127,10 @@ def _run_stage(
             runtime,
             lambda: evaluate(sft_model, layout.corpus, preset.evaluation, preset.seed),
         )
-    facts = _facts(layout, options) | {"exported_on": runtime.describe()}
-    return stages.on_main(runtime, lambda: export(sft_model, layout.out, facts))
+    if stage == "export":
+        facts = _facts(layout, options) | {"exported_on": runtime.describe()}
+        return stages.on_main(runtime, lambda: export(sft_model, layout.out, facts))
+    raise ValueError(f"unknown stage {stage!r}; the stages are {', '.join(STAGES)}")
 
 
 def _mark(path: Path, summary: Any) -> None:

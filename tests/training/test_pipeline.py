@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from muse.training.jsonl import read_jsonl
-from muse.training.pipeline import STAGES, Layout, Options, run_all
+from muse.training.pipeline import STAGES, Layout, Options, _run_stage, run_all
 from muse.training.presets import get_preset
 from muse.training.runtime import start
 
@@ -77,3 +77,9 @@ def test_eval_wrote_metrics_and_the_sample_sheet(tiny_run: Path) -> None:
     }
     assert sheet.count("\n## ") == min(len(briefs), get_preset("tiny").evaluation.sample_briefs)
     assert "**Brief:**" in sheet and "**Hand-written reference:**" in sheet
+
+
+def test_an_unknown_stage_is_refused_by_name(tmp_path: Path) -> None:
+    options = Options(get_preset("tiny"))
+    with pytest.raises(ValueError, match="unknown stage 'deploy'"):
+        _run_stage("deploy", Layout(tmp_path), options, start("fp32"), None)
