@@ -36,10 +36,6 @@ from muse.training.authored import Example
 from muse.training.lexicons import load_lexicons
 
 BRAND_SHARE = 0.5  # briefs that name a brand
-# Briefs whose product is a coined name (random characters, sometimes before a real product's
-# last characters: "棠曳浦风衣"). A model cannot guess a coined name, only copy it, so these
-# teach copying rather than recalling the products seen in training.
-COINED_SHARE = 0.5
 OWN_POINT_SHARE = 0.7  # briefs whose points come from the product's own authored brief
 SECOND_POINT_SHARE = 0.35  # briefs with two selling points
 AUDIENCE_SHARE = 0.3  # briefs that also say who it is for
@@ -55,7 +51,7 @@ class _Catalogue:
 
     products: dict[tuple[str, Lang], list[str]]
     own_points: dict[str, list[str]]  # product → the points its authored brief gives
-    chars: list[str]  # the Chinese characters of the authored texts, for coined names
+    chars: list[str]  # the Chinese characters of the authored texts, for invented brands
     # The category's lexicon attributes and selling points.
     points: dict[tuple[str, Lang], list[str]]
     audiences: dict[tuple[str, Lang], list[str]]
@@ -140,10 +136,9 @@ def _brief(
 ) -> tuple[str, str, str, str, list[str]]:
     """(brief, name, brand, product, points) for one drawn product."""
     key = (category, lang)
-    real = rng.choice(catalogue.products[key])
-    product = _coined(real, lang, catalogue.chars, rng) if rng.random() < COINED_SHARE else real
+    product = rng.choice(catalogue.products[key])
     # Mostly the product's own points, so brief and copy agree; sometimes the category's.
-    own = catalogue.own_points.get(real, [])
+    own = catalogue.own_points.get(product, [])
     pool = own if own and rng.random() < OWN_POINT_SHARE else catalogue.points.get(key, own)
     pool = [p for p in pool if p not in product]
     if not pool:
@@ -173,15 +168,6 @@ def _brand(lang: Lang, chars: list[str], rng: random.Random) -> str:
         return "".join(rng.sample(chars, 2))
     first = rng.choice(frames["en"]) if rng.random() < 0.5 else _word(rng)
     return f"{first} {rng.choice(frames['en_tail'])}"
-
-
-def _coined(real: str, lang: Lang, chars: list[str], rng: random.Random) -> str:
-    """A coined product name, half the time ending like the real product ("…风衣", "… kettle")."""
-    if lang == "zh":
-        name = "".join(rng.choices(chars, k=rng.randint(2, 4)))
-        return name + real[-rng.randint(1, 2) :] if rng.random() < 0.5 else name
-    name = _word(rng)
-    return f"{name} {real.split()[-1]}" if rng.random() < 0.5 else name
 
 
 def _word(rng: random.Random) -> str:

@@ -18,7 +18,9 @@ class CorpusConfig:
     sft_dialogues: int = 50_000  # composed dialogues from the training categories
     heldout_dialogues: int = 1_000  # composed dialogues from the held-out categories
     pretrain_dialogues: int = 5_000  # composed dialogues, rendered as text, in pretraining
-    phrasebook_briefs: int = 8_000  # brief-grounded ad/tagline briefs (phrasebook.py) to compose
+    # Brief-grounded ad/tagline briefs (phrasebook.py): 200 make ~490 examples, under 5% of the
+    # composer's pool beside ~10,350 authored ones (data README, "Brief-grounded copy").
+    phrasebook_briefs: int = 200
     copy_drills: int = 30_000  # documents that repeat spans (drills.py), mixed into pretraining
     heldout_share: float = 0.1  # share of categories kept out of training altogether
     val_share: float = 0.01  # share of package documents kept for the pretraining val loss
@@ -102,7 +104,7 @@ PRESETS: dict[str, Preset] = {
             sft_dialogues=400,
             heldout_dialogues=40,
             pretrain_dialogues=200,
-            phrasebook_briefs=200,
+            phrasebook_briefs=100,
             copy_drills=100,
             heldout_share=0.2,
             val_share=0.05,
