@@ -81,10 +81,6 @@ class LiveReply(ReplyView):
             return  # the message appears with the first text
         await self._post_first(text_messages(WORKING, self._head)[0])
 
-    async def draft(self, text: str) -> None:
-        """The growing text, edited into the reply's message about once a second."""
-        await self._draft(text)
-
     async def end(self, event: Done | Error) -> None:
         """The final text with its buttons, or the core's sentence."""
         self._set_head(event.language)
@@ -102,7 +98,8 @@ class LiveReply(ReplyView):
         if not self._head:
             self._head = tuple(self._make_head(lang))
 
-    async def _draft(self, text: str) -> None:
+    async def draft(self, text: str) -> None:
+        """The growing text, edited into the reply's message about once a second."""
         if self._detached:
             return
         if self._ts is None:

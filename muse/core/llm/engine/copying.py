@@ -22,6 +22,7 @@ request asks for it with `vllm_xargs` {"copy_phrases": [...], "copy_bias": 12} (
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Self
 
 # How much of a name the start bonus's tokens spell and the reply must end in before the rest
@@ -102,7 +103,7 @@ class CopyPrior:
         phrases, bias = args.get("copy_phrases"), args.get("copy_bias")
         if not phrases or not bias:
             return {}
-        return self.bonuses(generated, [p.encode() for p in phrases], float(bias))
+        return self.bonuses(generated, _encoded(tuple(phrases)), float(bias))
 
     def bonuses(
         self, generated: Sequence[int], phrases: Sequence[bytes], bias: float
@@ -130,6 +131,12 @@ class CopyPrior:
         for end in range(min(least, len(rest)), min(len(rest), self._longest) + 1):
             for token in self._ids.get(rest[:end], ()):
                 result[token] = max(result.get(token, 0.0), bonus)
+
+
+@lru_cache(maxsize=256)
+def _encoded(phrases: tuple[str, ...]) -> tuple[bytes, ...]:
+    """A request's phrases as UTF-8, encoded once rather than at every step of every row."""
+    return tuple(p.encode() for p in phrases)
 
 
 def _latin(phrase: bytes) -> bool:
