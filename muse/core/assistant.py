@@ -18,6 +18,7 @@ from muse.core.adlaw import AdLawLinter
 from muse.core.analysis import analyze, render_analysis
 from muse.core.commands import Command, help_text, read, usage
 from muse.core.config import Settings
+from muse.core.formats import format_list, get_format
 from muse.core.generation import EmptyReply, SkillRun
 from muse.core.history.store import Conversation, ConversationKey, HistoryStore
 from muse.core.language import detect_language
@@ -49,7 +50,7 @@ from muse.core.tokens import MESSAGE_OVERHEAD, estimate_tokens
 log = logging.getLogger(__name__)
 
 # Commands answered without the model, each as a skill name for Started/Done.
-_LOCAL = {"help", "unknown", "reset", "forget", "analyze"}
+_LOCAL = {"help", "unknown", "reset", "forget", "analyze", "formats"}
 
 
 def _sentence_for(error: ModelError) -> str:
@@ -109,7 +110,8 @@ class Assistant:
             reply = await self._local(command.name, command.argument, msg, lang)
             yield Done(reply, command.name, language=lang)
             return
-        skill = get_skill(command.name)
+        fmt = get_format(command.format) if command.format else None
+        skill = get_skill(command.name).with_format(fmt)
         key = ConversationKey.for_incoming(msg)
         async with self._locks.hold(f"key:{key}"):
             idle = timedelta(minutes=self._settings.idle_minutes)
@@ -125,6 +127,8 @@ class Assistant:
             return help_text(lang)
         if name == "unknown":
             return text("unknown_command", lang, command=argument)
+        if name == "formats":
+            return format_list(lang)
         if not argument and name not in ("reset", "forget"):
             return usage(name, lang)
         if name == "reset":
@@ -159,7 +163,7 @@ class Assistant:
             yield Error(text("target_gone", lang), "target_gone", lang)
             return
         lang = detect_language(target.request, msg.language)
-        skill = get_skill(target.skill)
+        skill = get_skill(target.skill).for_turn(target.request)
         content = (
             target.request if msg.action is Action.REGENERATE else skill.follow_up(msg.action, lang)
         )
@@ -239,4 +243,5 @@ class Assistant:
             },
         )
         final = skill.render(variants, lang)
-        yield Done(final, skill.name, tuple(variants), notices, reply_id, lang, skill.actions)
+        fmt = skill.format.name if skill.format else None
+        yield Done(final, skill.name, tuple(variants), notices, reply_id, lang, skill.actions, fmt)

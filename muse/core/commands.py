@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from muse.core.command_spec import CommandSpec
+from muse.core.formats import pick
 from muse.core.messages import Incoming, Lang
 from muse.core.skills.registry import COMMAND_SKILLS
 
@@ -60,7 +61,10 @@ COMMAND_NAMES: tuple[str, ...] = tuple(COMMANDS)
 # Commands whose argument is the whole point; sent bare they get a usage line with an example.
 ARGUMENT_COMMANDS: tuple[str, ...] = tuple(n for n, spec in COMMANDS.items() if spec.takes_argument)
 # Replies about the person or about Muse itself, not copy for the channel to see.
-_PERSONAL = frozenset({"help", "reset", "forget", "unknown"})
+_PERSONAL = frozenset({"help", "reset", "forget", "unknown", "formats"})
+# Skills that take a platform format before the brief, and what asks them for the list.
+_FORMAT_SKILLS = frozenset(skill.name for skill in COMMAND_SKILLS if skill.takes_formats)
+_FORMAT_LIST = frozenset({"formats", "format", "platforms", "格式", "平台", "全部格式"})
 # Skills' other names; Telegram sends /start when a user first opens the bot; British "analyse".
 _SKILL_ALIASES = {alias: skill.name for skill in COMMAND_SKILLS for alias in skill.aliases}
 _ALIASES = {
@@ -85,11 +89,14 @@ class Command:
     """A parsed message: `name` is a command, "chat" for plain text or "unknown".
 
     For "chat" the argument is the text; for "unknown" it is the command ("/xyz", lower-cased,
-    without any @botname).
+    without any @botname); for "formats" ("/ad formats") the skill it was asked of. `format`
+    is the platform named before a brief ("/ad 小红书 …" → "xiaohongshu"), the argument then
+    being the brief alone.
     """
 
     name: str
     argument: str = ""
+    format: str | None = None
 
     @property
     def missing_argument(self) -> bool:
@@ -110,6 +117,8 @@ _HELP_INTRO: dict[Lang, str] = {
 _HELP_OUTRO: dict[Lang, str] = {
     "zh": (
         "也可以直接给我发消息聊创意；在频道或群里 @我，我会在同一个话题里回复。\n"
+        "在 /ad 和 /tagline 的简介前可以写上平台，例如 /ad 小红书 新款防晒霜；"
+        "/ad formats 列出全部平台格式。\n"
         "回复下方的按钮可以让我换一版、写短一点、写长一点或换个语气。\n"
         "我会记住当前对话的上下文：对话太长时最早的内容会被省略，长时间不聊会自动开始新对话。"
         "/reset 立即开始新对话，/forget 删除你的全部记录。"
@@ -117,6 +126,8 @@ _HELP_OUTRO: dict[Lang, str] = {
     "en": (
         "You can also just message me to brainstorm; in a channel or group, @mention me and I'll "
         "reply in the thread.\n"
+        "Name a platform before the brief of /ad or /tagline, e.g. /ad instagram handmade "
+        "leather wallet; /ad formats lists them all.\n"
         "The buttons under a reply ask for a new version, a shorter one, a longer one or a "
         "different tone.\n"
         "I remember the current conversation: the oldest turns are dropped when it gets long, and "
@@ -141,7 +152,14 @@ def resolve(name: str, argument: str) -> Command:
     name = _ALIASES.get(name, name)
     if name not in COMMAND_NAMES:
         return Command("unknown", "/" + name)
-    return Command(name, argument.lstrip(_LEADING_SEPARATORS).strip())
+    argument = argument.lstrip(_LEADING_SEPARATORS).strip()
+    if name in _FORMAT_SKILLS:
+        if argument.casefold() in _FORMAT_LIST:
+            return Command("formats", name)
+        fmt, brief = pick(argument)
+        if fmt is not None:
+            return Command(name, brief, fmt.name)
+    return Command(name, argument)
 
 
 def read(msg: Incoming) -> Command:

@@ -87,12 +87,15 @@ class SkillRun:
 
     For a grounded skill (ad copy, taglines) given the `brief`, a completion that names neither
     the brief's brand nor its product, or that breaks the skill's structure (its
-    `structure_problem`: a headline and a body; five taglines within their length), is redrawn
+    `structure_problem`: a headline and a body; five taglines within their length; a platform
+    format's lines and limits), is redrawn
     (up to REDRAWS rounds) and replaced by a draw that misses less (or, for a skill whose
     variants stand alone, by one made of the variants of both: `Skill.combine`), before the
-    variants are linted; what streamed is then replaced, as a linted variant is.
-    Brainstorms and scripts are not: they are one long completion, and a redraw would double the
-    wait for the whole reply.
+    variants are linted; what streamed is then replaced, as a linted variant is. Skills that
+    ask for it (`Skill.redraw`: press, lyrics, story, design) are redrawn for their structure
+    alone. Brainstorms and scripts are not: a loose list or scene still serves, and a redraw
+    would double the wait for the whole reply. A variant still over a format's hard limit
+    after all that is marked (`Variant.limits`), never cut.
     """
 
     def __init__(
@@ -110,6 +113,9 @@ class SkillRun:
         self._lang = lang
         self._linter = linter
         self._brief = brief if skill.grounded else None
+        # Grounded skills are redrawn for the brief and the shape, others that ask for it
+        # (press, lyrics, story, design) for the shape alone.
+        self._redraws = bool(self._brief) or skill.redraw
         self._product_terms: list[str] | None = None
         self.redrawn = 0  # completions replaced by a redraw that fixed what they missed
         self.completions: list[str] = []  # after the redraws: what the variants come from
@@ -145,8 +151,8 @@ class SkillRun:
     async def variants(self) -> list[Variant]:
         """Split the completions into variants; lint them, regenerating a flagged one once."""
         completions = self.drafts
-        if self._brief:
-            completions = await self._ground(completions, self._brief)
+        if self._redraws:
+            completions = await self._redraw(completions)
         self.completions = completions
         texts: list[str] = []
         for completion in completions:
@@ -157,19 +163,20 @@ class SkillRun:
             texts.extend(found[:1] if self._skill.n > 1 else found)
         if not texts:
             raise EmptyReply("no variant in the model's reply")
-        if not self._skill.lint:
-            return [Variant(t) for t in texts]
-        return await self._lint(texts)
+        variants = await self._lint(texts) if self._skill.lint else [Variant(t) for t in texts]
+        return [replace(v, limits=self._skill.marks(v.text, self._lang)) for v in variants]
 
-    async def _ground(self, completions: list[str], brief: str) -> list[str]:
+    async def _redraw(self, completions: list[str]) -> list[str]:
         """The completions, those off the brief or off its shape redrawn where possible."""
-        terms = await self._terms(brief)
+        terms = await self._terms(self._brief) if self._brief else None
 
         def merit(completion: str) -> int:
-            """2 for copy on the brief and in shape, 1 for either, 0 for neither."""
+            """2 for copy on the brief and in shape, 1 for either, 0 for neither (a skill with
+            no brief to name is on it)."""
             # Servers may end a completion with a newline the skill's split strips anyway.
             shaped = self._skill.structure_problem(completion.strip(), self._lang) is None
-            return names_product(completion, terms) + shaped
+            named = names_product(completion, terms) if terms is not None else True
+            return named + shaped
 
         result = list(completions)
         scores = [merit(c) for c in result]

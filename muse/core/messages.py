@@ -69,11 +69,13 @@ class Variant:
     text: str
     lint_flags: tuple[str, ...] = ()  # ad-law terms still present after one regeneration
     warning: str = ""  # the visible mark for those terms, in the reply's language; "" if none
+    # Marks for a platform format's hard limits still broken after the redraws (formats.py).
+    limits: tuple[str, ...] = ()
 
     @property
     def shown(self) -> str:
-        """The text as every platform shows it: with the warning on its own line when flagged."""
-        return f"{self.text}\n{self.warning}" if self.warning else self.text
+        """The text as every platform shows it: each warning on its own line below it."""
+        return "\n".join([self.text, *(m for m in (self.warning, *self.limits) if m)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ class Done:
     language: Lang = "zh"
     # The buttons under a stored reply, in order: the skill's own (Skill.actions).
     actions: tuple[Action, ...] = tuple(Action)
+    format: str | None = None  # the platform format the reply was written for ("weibo")
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,22 @@ async def test_ask_writes_three_ad_variants_and_keeps_history(tmp_path: Path) ->
         assert not any("新款服装" in m["content"] for m in server.bodies[-1]["messages"])
 
 
+async def test_ask_json_gives_a_formatted_ad_and_the_parts_of_a_release(tmp_path: Path) -> None:
+    async with fake_openai_server() as server:
+        env = environment(tmp_path, MUSE_MODEL_URL=server.url)
+        code, out, err = await muse(env, "ask", "--json", "/ad weibo 桂花乌龙茶", cwd=tmp_path)
+        assert code == 0, err
+        result = json.loads(out)
+        assert result["format"] == "weibo" and len(result["variants"]) == 3
+        assert all("limits" in v for v in result["variants"])
+        assert server.bodies[0]["messages"][-1]["content"].startswith("平台：微博\n")
+        code, out, err = await muse(env, "ask", "--json", "/press 青禾开第二家店", cwd=tmp_path)
+        assert code == 0, err
+        result = json.loads(out)
+        assert result["skill"] == "press" and result["format"] is None
+        assert result["text"] == "\n\n".join(v["text"] for v in result["variants"])
+
+
 async def test_ask_with_the_model_down_exits_nonzero_with_a_human_message(tmp_path: Path) -> None:
     env = environment(tmp_path, MUSE_MODEL_URL="http://127.0.0.1:9/v1")
     code, out, err = await muse(env, "ask", "/tagline 山野咖啡", cwd=tmp_path)

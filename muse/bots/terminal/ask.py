@@ -37,14 +37,19 @@ async def collect_reply(events: AsyncIterator[ReplyEvent]) -> AskResult:
 
 
 def result_json(done: Done, result: AskResult) -> str:
-    """The `--json` document: final text, variants, skill, lint flags and timings."""
+    """The `--json` document: final text, skill, format, variants (a long-form skill's parts)
+    with their lint flags and broken platform limits, and timings."""
     flags = sorted({flag for v in done.variants for flag in v.lint_flags})
     return json.dumps(
         {
             "text": done.text,
             "skill": done.skill,
+            "format": done.format,
             "language": done.language,
-            "variants": [{"text": v.text, "lint_flags": list(v.lint_flags)} for v in done.variants],
+            "variants": [
+                {"text": v.text, "lint_flags": list(v.lint_flags), "limits": list(v.limits)}
+                for v in done.variants
+            ],
             "lint_flags": flags,
             "notices": list(done.notices),
             "message_id": done.message_id,

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import ClassVar
 
 from muse.core.command_spec import CommandSpec
+from muse.core.formats import Format
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Action, Lang, Variant
 
@@ -29,12 +30,15 @@ class Skill(ABC):
     n: int = 1  # completions asked per request; the ad skill asks 3 (one variant each)
     lint: bool = False  # run the ad-law lint on the variants (ad copy and taglines)
     grounded: bool = False  # each completion must name the brief's product (ad copy, taglines)
+    redraw: bool = False  # redraw a completion that breaks the structure (grounded skills do)
     # The slash command that runs the skill and its texts; None for a skill with no command
     # (chat answers plain messages). commands.py derives parsing, usage and /help from it.
     command: ClassVar[CommandSpec | None] = None
     aliases: ClassVar[tuple[str, ...]] = ()  # other names of the command ("/news" for "/press")
     # The buttons under a reply, in order; a skill without variants to redo would offer fewer.
     actions: ClassVar[tuple[Action, ...]] = tuple(Action)
+    takes_formats: ClassVar[bool] = False  # a platform format may be named before the brief
+    format: Format | None = None  # the platform this instance writes for (skills/platform.py)
 
     @abstractmethod
     def params(self, lang: Lang) -> SamplingParams:
@@ -76,6 +80,20 @@ class Skill(ABC):
         unchanged. Serving redraws ad copy and tagline sets that fail (generation.py); training
         keeps only data that passes (authored.py); `muse train eval` reports the share.
         """
+
+    def with_format(self, fmt: Format | None) -> Skill:
+        """This skill writing for platform `fmt`; only skills that take formats accept one."""
+        if fmt is not None:
+            raise ValueError(f"/{self.name} takes no platform format")
+        return self
+
+    def for_turn(self, user_turn: str) -> Skill:
+        """This skill as it was when it wrote `user_turn` (with the format that turn names)."""
+        return self
+
+    def marks(self, text: str, lang: Lang) -> tuple[str, ...]:
+        """Visible marks for hard limits a variant still breaks after the redraws; none here."""
+        return ()
 
     def combine(self, completions: list[str], lang: Lang) -> str | None:
         """One completion made of the variants of several, when a skill's variants stand alone

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import ClassVar
 
 from muse.core.command_spec import CommandSpec
-from muse.core.language import detect_language
+from muse.core.counting import within
+from muse.core.formats import limit_mark
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang, Variant
 from muse.core.skills.base import COPY_PRIOR
-from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP, TemplatedSkill
+from muse.core.skills.platform import PlatformSkill
+from muse.core.skills.templated import ANSWER_IN, NO_ABSOLUTES, STOP
 from muse.core.skills.text import list_items, unique
 
 TAGLINES = 5
@@ -19,38 +19,25 @@ MAX_CHINESE_CHARS = 16
 MAX_ENGLISH_WORDS = 8
 
 
-def chinese_length(line: str) -> float:
-    """Length of a Chinese tagline in characters, as it reads on a poster.
-
-    Ideographs and other full-width characters (emoji included) count 1; half-width letters and
-    digits count ½, since two fill the width of one ideograph ("Nike" = 2); punctuation, spaces,
-    combining marks and invisible characters count 0, as slogan word counts (字数) leave them out.
-    """
-    length = 0.0
-    for ch in line:
-        if unicodedata.category(ch)[0] in "PZCM":
-            continue
-        length += 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5
-    return length
-
-
-def english_words(line: str) -> int:
-    """Words of an English tagline: whitespace-separated pieces holding a letter or digit."""
-    return sum(1 for piece in line.split() if re.search(r"\w", piece))
-
-
 def fits(line: str, lang: Lang) -> bool:
     """True when the tagline is within the limit of its own language (≤16 characters / ≤8 words).
 
     The line's language decides, not the user's: a Chinese user may ask for English taglines.
     """
-    if detect_language(line, lang) == "zh":
-        return chinese_length(line) <= MAX_CHINESE_CHARS
-    return english_words(line) <= MAX_ENGLISH_WORDS
+    return within(line, lang, MAX_CHINESE_CHARS, MAX_ENGLISH_WORDS)
 
 
-class TaglineSkill(TemplatedSkill):
-    """Taglines: one completion of five lines; each line is a variant."""
+# What a platform adds to the tagline prompt: the limit of its title, hook or headline.
+FORMAT_LINE: dict[Lang, str] = {
+    "zh": "这些广告语用于{label}，每条还要不超过 {most}（按{label}的计数）。",
+    "en": "They are for {label}: each also {most} characters or fewer as {label} counts.",
+}
+FORMAT_HEADER: dict[Lang, str] = {"zh": "格式：{label}\n", "en": "Format: {label}\n"}
+
+
+class TaglineSkill(PlatformSkill):
+    """Taglines: one completion of five lines; each line is a variant. With a format each line
+    also keeps the platform's title, hook or headline limit."""
 
     name = "tagline"
     n = 1
@@ -95,6 +82,37 @@ class TaglineSkill(TemplatedSkill):
         stop=STOP,
     )
 
+    def system_prompt(self, lang: Lang) -> str:
+        """The tagline prompt, with the platform's line limit when the skill has a format."""
+        prompt = super().system_prompt(lang)
+        if self.format is None:
+            return prompt
+        label, most = self.format.label[lang], self.format.line_limit.most
+        return prompt + " " * (lang == "en") + FORMAT_LINE[lang].format(label=label, most=most)
+
+    def variant_header(self, index: int, lang: Lang) -> str:
+        """With a format, a first line that says which ("格式：小红书\n"); "" otherwise."""
+        if self.format is None or index:
+            return ""
+        return FORMAT_HEADER[lang].format(label=self.format.label[lang])
+
+    def _fits(self, line: str, lang: Lang) -> bool:
+        """Within the tagline limit and, with a format, within the platform's line limit."""
+        if not fits(line, lang):
+            return False
+        if self.format is None:
+            return True
+        limit = self.format.line_limit
+        return limit.counting.length(line) <= limit.most
+
+    def marks(self, text: str, lang: Lang) -> tuple[str, ...]:
+        """The mark for a tagline over the platform's line limit."""
+        if self.format is None:
+            return ()
+        limit = self.format.line_limit
+        length = limit.counting.length(text)
+        return (limit_mark(self.format, limit, length, lang),) if length > limit.most else ()
+
     def split(self, completion: str, lang: Lang) -> list[str]:
         """Up to five distinct taglines, numbering, bullets and quotes stripped.
 
@@ -102,7 +120,7 @@ class TaglineSkill(TemplatedSkill):
         fill the gap, in their original order, since a long tagline beats a missing one.
         """
         items = unique(list_items(completion))
-        ok = [fits(item, lang) for item in items]
+        ok = [self._fits(item, lang) for item in items]
         spare = TAGLINES - sum(ok)
         kept: list[str] = []
         for item, item_fits in zip(items, ok, strict=True):
@@ -117,12 +135,12 @@ class TaglineSkill(TemplatedSkill):
         """Five distinct taglines within the limit from the sets in order, one per line; None
         when together they have fewer. A small model often stops a set at four lines, the same
         four on a redraw, yet each line stands alone."""
-        lines = unique([t for c in completions for t in list_items(c) if fits(t, lang)])
+        lines = unique([t for c in completions for t in list_items(c) if self._fits(t, lang)])
         return "\n".join(lines[:TAGLINES]) if len(lines) >= TAGLINES else None
 
     def render(self, variants: list[Variant], lang: Lang) -> str:
-        """One tagline per line, a flagged one followed by its warning."""
-        return "\n".join(v.shown for v in variants)
+        """One tagline per line, a flagged one followed by its warning; the platform first."""
+        return self.variant_header(0, lang) + "\n".join(v.shown for v in variants)
 
     def structure_problem(self, completion: str, lang: Lang) -> str | None:
         """Five lines, each within the length limit, kept as they are by `split`."""
@@ -131,7 +149,7 @@ class TaglineSkill(TemplatedSkill):
             return f"{TAGLINES} lines"
         if self.split(completion, lang) != lines:
             return "the tagline skill's split changes it"
-        too_long = [line for line in lines if not fits(line, lang)]
+        too_long = [line for line in lines if not self._fits(line, lang)]
         if too_long:
             return f"over the length limit: {too_long}"
         return None

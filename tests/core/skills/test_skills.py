@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from muse.core.adlaw import warning
+from muse.core.counting import chinese_length
 from muse.core.messages import Action, Lang, Variant
 from muse.core.skills.base import Skill
 from muse.core.skills.registry import SKILL_NAMES, get_skill
-from muse.core.skills.tagline import chinese_length, fits
+from muse.core.skills.tagline import fits
 from muse.core.skills.text import clean_line, content_lines, join_sentences, list_items
 
 
