@@ -5,6 +5,7 @@ Each file is a YAML list of records, one brief each:
     - task: ad                      # ad | tagline | brainstorm | script | chat
       lang: zh                      # zh (default) | en; must be what the core detects
       category: 服装                 # a category of the index (data/categories.yaml)
+      format: xiaohongshu           # ad and tagline only, optional: a platform (core/formats.py)
       brief: 新款秋季风衣，主打轻薄防风  # what the user types after the command (chat: the message)
       outputs: [...]                # ad only: three variants, one per completion (AdSkill.n)
       output: ...                   # every other task: the one completion
@@ -33,18 +34,24 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from muse.core.adlaw import default_linter
+from muse.core.formats import get_format
 from muse.core.language import detect_language
 from muse.core.messages import Action, Lang
 from muse.core.skills.ad import AdSkill
+from muse.core.skills.base import Skill
 from muse.core.skills.registry import get_skill
 from muse.training.categories import sector_of
 
-TASKS = ("ad", "tagline", "brainstorm", "script", "chat")
+TASKS = ("ad", "tagline", "brainstorm", "script", "press", "lyrics", "story", "design", "chat")
 LANGS: tuple[Lang, ...] = ("zh", "en")
+# Tasks whose categories need lexicons: the product nouns ground ad copy and taglines, and the
+# composer varies their briefs (and brainstorms' and scripts') with the category's details.
+# News, lyrics, stories and design briefs are about an event or a project, not a product.
+LEXICON_TASKS = ("ad", "tagline", "brainstorm", "script")
 # Buttons whose user turn is the skill's follow-up text. Regenerate resends the request itself,
 # so the composer builds it from two records with the same brief instead.
 BUTTONS = {a.value: a for a in (Action.SHORTER, Action.LONGER, Action.TONE)}
-_RECORD_KEYS = {"task", "lang", "category", "brief", "output", "outputs", "follow_ups"}
+_RECORD_KEYS = {"task", "lang", "format", "category", "brief", "output", "outputs", "follow_ups"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,17 @@ class Example:
     brief: str  # what the user types after the command; for chat, the whole message
     output: str  # exactly one completion (for ad: one variant)
     follow_ups: tuple[FollowUp, ...] = ()
+    format: str | None = None  # the platform format's canonical name ("weibo"), ad and tagline
+
+    @property
+    def skill(self) -> Skill:
+        """The core's skill that answers this example's request, with its format."""
+        return skill_of(self.task, self.format)
+
+
+def skill_of(task: str, fmt: str | None) -> Skill:
+    """The skill of `task` writing for the format named `fmt` (None: no platform)."""
+    return get_skill(task).with_format(get_format(fmt) if fmt else None)
 
 
 class AuthoredDataError(ValueError):
@@ -157,6 +175,15 @@ def parse_record(record: Any) -> list[Example]:
     lang = record.get("lang", "zh")
     if lang not in LANGS:
         raise ValueError(f"lang {lang!r} is not zh or en")
+    fmt = record.get("format")
+    if fmt is not None:
+        if not get_skill(task).takes_formats:
+            raise ValueError(f"a {task} record takes no `format`")
+        try:
+            fmt = get_format(_clean(fmt, "format")).name
+        except KeyError:
+            raise ValueError(f"format {fmt!r} is not one of core/formats.py's names") from None
+    skill = skill_of(task, fmt)
     category = _text(record, "category")
     if category not in sector_of():
         raise ValueError(f"category {category!r} is not in data/categories.yaml")
@@ -167,18 +194,18 @@ def parse_record(record: Any) -> list[Example]:
     follow_ups: list[FollowUp] = []
     for item in record.get("follow_ups") or ():
         # Each follow-up is under the reply before it: find that reply's skill and language.
-        steps = follow_up_steps(task, lang, tuple(follow_ups))
-        skill = steps[-1].skill if steps else task
+        steps = follow_up_steps(task, lang, tuple(follow_ups), fmt)
+        under = skill_of(steps[-1].skill, steps[-1].format) if steps else skill
         request_lang = detect_language(follow_ups[-1].instruction) if follow_ups else lang
-        follow_ups.append(_follow_up(item, skill, request_lang))
+        follow_ups.append(_follow_up(item, under, request_lang))
     for text in (brief, *outputs):
         _check_lint(text)
     for out in outputs:
-        problem = get_skill(task).structure_problem(out, lang)
+        problem = skill.structure_problem(out, lang)
         if problem:
             raise ValueError(f"{task} output breaks the structure ({problem}): {out!r}")
     return [
-        Example(task, lang, category, brief, out, tuple(follow_ups) if i == 0 else ())
+        Example(task, lang, category, brief, out, tuple(follow_ups) if i == 0 else (), fmt)
         for i, out in enumerate(outputs)
     ]
 
@@ -197,7 +224,7 @@ def _outputs(record: dict[str, Any], task: str) -> list[str]:
     return [_text(record, "output")]
 
 
-def _follow_up(item: Any, skill: str, lang: Lang) -> FollowUp:
+def _follow_up(item: Any, skill: Skill, lang: Lang) -> FollowUp:
     """One follow-up under a reply of `skill` whose request was in `lang`.
 
     A button is answered by that same skill, so its output keeps the skill's structure; free
@@ -211,10 +238,10 @@ def _follow_up(item: Any, skill: str, lang: Lang) -> FollowUp:
         button = item["button"]
         if button not in BUTTONS:
             raise ValueError(f"button {button!r} is not one of {', '.join(BUTTONS)}")
-        problem = get_skill(skill).structure_problem(output, lang)
+        problem = skill.structure_problem(output, lang)
         if problem:
-            raise ValueError(f"{button} follow-up breaks the {skill} structure ({problem})")
-        return FollowUp(get_skill(skill).follow_up(BUTTONS[button], lang), output)
+            raise ValueError(f"{button} follow-up breaks the {skill.name} structure ({problem})")
+        return FollowUp(skill.follow_up(BUTTONS[button], lang), output)
     if "ask" not in item:
         raise ValueError("a follow-up needs `button` or `ask`")
     instruction = _text(item, "ask")
@@ -235,10 +262,14 @@ class Step:
     skill: str  # a button keeps the skill of the reply it is under; typed text is chat
     lang: Lang  # the language the core answers in
     button: bool
+    format: str | None = None  # a button under a formatted reply keeps its format
 
 
-def follow_up_steps(task: str, lang: Lang, follow_ups: tuple[FollowUp, ...]) -> tuple[Step, ...]:
-    """The follow-ups of a `task` reply to a request in `lang`, as the core would answer them.
+def follow_up_steps(
+    task: str, lang: Lang, follow_ups: tuple[FollowUp, ...], fmt: str | None = None
+) -> tuple[Step, ...]:
+    """The follow-ups of a `task` reply (for format `fmt`) to a request in `lang`, as the core
+    would answer them.
 
     A button answers in the language of the request it is under; typed text in its own.
     """
@@ -246,9 +277,9 @@ def follow_up_steps(task: str, lang: Lang, follow_ups: tuple[FollowUp, ...]) -> 
     skill, request_lang = task, lang
     for follow_up in follow_ups:
         if follow_up.instruction in _button_texts():
-            steps.append(Step(follow_up, skill, request_lang, True))
+            steps.append(Step(follow_up, skill, request_lang, True, fmt))
         else:
-            skill = "chat"
+            skill, fmt = "chat", None
             steps.append(Step(follow_up, skill, detect_language(follow_up.instruction), False))
         request_lang = detect_language(follow_up.instruction)
     return tuple(steps)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
-from muse.core.skills.registry import get_skill
 from muse.training.authored import Example
 from muse.training.lexicons import Detail, Lexicons
 
@@ -41,7 +40,7 @@ class Briefs:
 
     def request(self, example: Example, replies: tuple[str, ...], rng: random.Random) -> str:
         """The user turn the core builds for a varied brief of `example`, answered by `replies`."""
-        skill = get_skill(example.task)
+        skill = example.skill
         lang = example.lang
         if example.task == "chat":
             openers = self._lexicons.openers.get(lang, ())

@@ -46,7 +46,7 @@ from muse.core.messages import Lang, Variant
 from muse.core.prompt import build_prompt
 from muse.core.skills.registry import get_skill
 from muse.core.tokens import MESSAGE_OVERHEAD, estimate_tokens
-from muse.training.authored import Example, Step, follow_up_steps
+from muse.training.authored import Example, Step, follow_up_steps, skill_of
 from muse.training.briefs import Briefs
 from muse.training.lexicons import Lexicons, load_lexicons
 
@@ -57,7 +57,17 @@ ZH_SHARE = 0.8
 # text, the regenerate button. Fresh requests dominate real use; follow-ups are a third.
 KIND_WEIGHTS = {"single": 0.56, "prior": 0.14, "button": 0.12, "free": 0.13, "regenerate": 0.05}
 # Requests per task in the fresh and earlier-exchange kinds: ad copy first, then chat.
-TASK_WEIGHTS = {"ad": 0.34, "tagline": 0.2, "brainstorm": 0.13, "script": 0.08, "chat": 0.25}
+TASK_WEIGHTS = {
+    "ad": 0.3,
+    "tagline": 0.17,
+    "brainstorm": 0.11,
+    "script": 0.07,
+    "press": 0.04,
+    "lyrics": 0.04,
+    "story": 0.04,
+    "design": 0.04,
+    "chat": 0.19,
+}
 # A (language, slot) is dropped once its repeated draws outnumber its new dialogues by this
 # many; all draws stop after this many per dialogue asked for (repeats grow as pools run dry).
 _MAX_MISSES = 300
@@ -148,9 +158,17 @@ class _Pool:
 
     def __init__(self, examples: Sequence[Example], lexicons: Lexicons) -> None:
         self._briefs = Briefs(lexicons)
-        by_request: dict[tuple[str, str, str, str], list[list[Example]]] = defaultdict(list)
+        by_request: dict[tuple[str, str | None, str, str, str], list[list[Example]]] = defaultdict(
+            list
+        )
         for example in examples:
-            key = (example.task, example.lang, example.category, example.brief)
+            key = (
+                example.task,
+                example.format or "",
+                example.lang,
+                example.category,
+                example.brief,
+            )
             # An ad record's variants arrive together, the first carrying the follow-ups.
             siblings = by_request[key]
             if (
@@ -237,7 +255,7 @@ class _Pool:
                 history = [
                     (self._briefs.request(earlier.first, (earlier.stored,), rng), earlier.stored)
                 ]
-        skill = get_skill(task)
+        skill = example.skill
         request = self._briefs.request(example, (example.output,), rng)
         return _dialogue(
             example, task, lang, skill.system_prompt(lang), history, request, example.output
@@ -254,7 +272,7 @@ class _Pool:
         # checked it).
         history += [(s.follow_up.instruction, s.follow_up.output) for s in steps[:j]]
         step = steps[j]
-        skill = get_skill(step.skill)
+        skill = skill_of(step.skill, step.format)
         if step.button:
             # The core answers a button in the language of the request under the reply.
             lang = detect_language(history[-1][0])
@@ -276,7 +294,7 @@ class _Pool:
         """The regenerate button: the same request again, answered by another record."""
         request = self._briefs.request(group.first, (group.stored, target.output), rng)
         lang = detect_language(request)
-        skill = get_skill(target.task)
+        skill = target.skill
         history = [(request, group.stored)]
         return _dialogue(
             target, target.task, lang, skill.system_prompt(lang), history, request, target.output
@@ -323,11 +341,11 @@ def _tokens(content: str) -> int:
 def _group(examples: tuple[Example, ...]) -> _Group:
     """The examples with their reply as the core stores it: split, then rendered."""
     first = examples[0]
-    skill = get_skill(first.task)
+    skill = first.skill
     variants: list[str] = []
     for example in examples:
         found = skill.split(example.output, first.lang)
         variants.extend(found[:1] if skill.n > 1 else found)
     stored = skill.render([Variant(v) for v in variants], first.lang)
-    steps = follow_up_steps(first.task, first.lang, first.follow_ups)
+    steps = follow_up_steps(first.task, first.lang, first.follow_ups, first.format)
     return _Group(examples, stored, steps)

@@ -97,6 +97,7 @@ def build_corpus(out: Path, config: CorpusConfig, seed: int, extra: list[Path]) 
     briefs = [
         {
             "task": e.task,
+            "format": e.format,
             "lang": e.lang,
             "category": e.category,
             "brief": e.brief,

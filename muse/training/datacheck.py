@@ -17,7 +17,13 @@ from pathlib import Path
 
 from muse.core.adlaw import default_linter
 from muse.core.language import detect_language
-from muse.training.authored import AuthoredDataError, Example, data_files, parse_file
+from muse.training.authored import (
+    LEXICON_TASKS,
+    AuthoredDataError,
+    Example,
+    data_files,
+    parse_file,
+)
 from muse.training.dedup import matches
 from muse.training.lexicons import LexiconError, load_lexicons
 from muse.training.presets import CorpusConfig
@@ -60,7 +66,7 @@ def _lexicon_problems(mine: list[Example]) -> list[str]:
         lexicons = load_lexicons()
     except LexiconError as exc:
         return [f"lexicons: {exc}"]
-    used = sorted({e.category for e in mine})
+    used = sorted({e.category for e in mine if e.task in LEXICON_TASKS})
     linter = default_linter()
     problems = [
         f"category {c}: no `nouns` for {lang} in data/lexicons"

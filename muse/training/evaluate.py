@@ -52,15 +52,15 @@ def evaluate(model_dir: Path, corpus: Path, config: EvalConfig, seed: int) -> di
     briefs = _distinct_briefs(read_jsonl(corpus / "heldout-briefs.jsonl"))
     scored = _round_robin(briefs, ("ad", "tagline"), config.briefs)
     sheet = _round_robin(briefs, TASKS, config.sample_briefs)
-    chosen = list({(b["task"], b["brief"]): b for b in [*scored, *sheet]}.values())
+    chosen = list({_key(b): b for b in [*scored, *sheet]}.values())
     replies = {
-        (r.brief["task"], r.brief["brief"]): r
-        for r in generate_replies(model_dir, chosen, seed, config.max_tokens)
+        _key(r.brief): r for r in generate_replies(model_dir, chosen, seed, config.max_tokens)
     }
-    metrics["copy"] = _copy_metrics([replies[(b["task"], b["brief"])] for b in scored])
+    metrics["copy"] = _copy_metrics([replies[_key(b)] for b in scored])
     metrics["structure"] = _structure_by_task(replies.values())
+    metrics["formats"] = _structure_by_format(replies.values())
     metrics["memorisation"] = _memorisation(corpus, replies.values())
-    sample = [replies[(b["task"], b["brief"])] for b in sheet]
+    sample = [replies[_key(b)] for b in sheet]
     (model_dir / METRICS).write_text(json.dumps(metrics, ensure_ascii=False, indent=2), "utf-8")
     write_sheet(model_dir / SHEET, sample, metrics)
     return metrics
@@ -88,9 +88,14 @@ def _likelihood(model_dir: Path, corpus: Path, max_docs: int) -> dict[str, Any]:
     }
 
 
+def _key(brief: dict[str, Any]) -> tuple[str, str, str]:
+    """What tells requests apart: the task, the platform format and the brief."""
+    return brief["task"], brief.get("format") or "", brief["brief"]
+
+
 def _distinct_briefs(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One record per (task, brief): an ad brief has three authored variants."""
-    return list({(r["task"], r["brief"]): r for r in reversed(list(records))}.values())[::-1]
+    """One record per request: an ad brief has three authored variants."""
+    return list({_key(r): r for r in reversed(list(records))}.values())[::-1]
 
 
 def _round_robin(
@@ -119,7 +124,10 @@ def _copy_metrics(replies: list[Reply]) -> dict[str, Any]:
         if not mine:
             continue
         structures = [
-            structure_report(task, r.completions, r.variants, r.brief["lang"]) for r in mine
+            structure_report(
+                task, r.completions, r.variants, r.brief["lang"], r.brief.get("format")
+            )
+            for r in mine
         ]
         by_task[task] = {
             "briefs": len(mine),
@@ -151,9 +159,30 @@ def _structure_by_task(replies: Iterable[Reply]) -> dict[str, Any]:
     """Share of replies per task whose every completion has its skill's structure."""
     followed: dict[str, list[float]] = defaultdict(list)
     for r in replies:
-        report = structure_report(r.brief["task"], r.completions, r.variants, r.brief["lang"])
-        followed[r.brief["task"]].append(float(report["followed"]))
+        b = r.brief
+        report = structure_report(b["task"], r.completions, r.variants, b["lang"], b.get("format"))
+        followed[b["task"]].append(float(report["followed"]))
     return {task: {"replies": len(v), "followed": _mean(v)} for task, v in sorted(followed.items())}
+
+
+def _structure_by_format(replies: Iterable[Reply]) -> dict[str, Any]:
+    """Per platform format (ad and tagline alike): replies, the share whose every completion
+    has the format's shape, and the share of variants within all its hard limits."""
+    reports: dict[str, list[dict[str, float | bool]]] = defaultdict(list)
+    for r in replies:
+        if fmt := r.brief.get("format"):
+            b = r.brief
+            reports[fmt].append(
+                structure_report(b["task"], r.completions, r.variants, b["lang"], fmt)
+            )
+    return {
+        fmt: {
+            "replies": len(found),
+            "followed": _mean(float(x["followed"]) for x in found),
+            "limits_kept": _mean(float(x["limits_kept"]) for x in found),
+        }
+        for fmt, found in sorted(reports.items())
+    }
 
 
 def _memorisation(corpus: Path, replies: Iterable[Reply]) -> dict[str, Any]:

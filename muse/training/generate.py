@@ -15,25 +15,26 @@ from muse.core.adlaw import default_linter
 from muse.core.generation import EmptyReply, SkillRun
 from muse.core.llm.client import ChatMessage, ChatRequest
 from muse.core.llm.engine import LocalEngine
-from muse.core.skills.registry import get_skill
+from muse.training.authored import skill_of
 
 
 @dataclass(frozen=True)
 class Reply:
     """One brief and what the model made of it."""
 
-    brief: dict[str, Any]  # task, lang, category, brief, output (the authored reference)
+    brief: dict[str, Any]  # task, format, lang, category, brief, output (authored reference)
     drafts: list[str]  # raw, one per completion (the ad skill asks 3), as first drawn
     completions: list[str]  # the same after the core redrew those that missed the product
     variants: list[str]  # after the skill's split and the lint, as users see them
     flags: list[list[str]]  # ad-law terms still in each variant after the lint's regeneration
     rendered: str  # the reply text the core sends
     redrawn: int  # completions redrawn because they did not name the product
+    limits: list[list[str]]  # a platform format's limits each variant still breaks (marks)
 
 
 def request_for(brief: dict[str, Any], seed: int, max_tokens: int | None) -> ChatRequest:
     """The request the core sends for a fresh command (or a chat message) with this brief."""
-    skill = get_skill(brief["task"])
+    skill = skill_of(brief["task"], brief.get("format"))
     lang = brief["lang"]
     messages = (
         ChatMessage("system", skill.system_prompt(lang)),
@@ -59,7 +60,7 @@ async def _generate(
     replies: list[Reply] = []
     async with LocalEngine(model_dir) as engine:
         for i, brief in enumerate(tqdm(briefs, desc="generate", unit="brief", leave=False)):
-            skill = get_skill(brief["task"])
+            skill = skill_of(brief["task"], brief.get("format"))
             lang = brief["lang"]
             request = request_for(brief, seed + i, max_tokens)
             run = SkillRun(
@@ -80,6 +81,7 @@ async def _generate(
                     [list(v.lint_flags) for v in found],
                     skill.render(found, lang),
                     run.redrawn,
+                    [list(v.limits) for v in found],
                 )
             )
     return replies

@@ -11,6 +11,7 @@ from functools import cache
 from types import ModuleType
 
 from muse.core.brief import keywords, names_product, product_terms
+from muse.core.formats import get_format
 from muse.core.messages import Lang
 from muse.core.skills.brainstorm import IDEAS
 from muse.core.skills.registry import get_skill
@@ -71,19 +72,26 @@ def repeated_4grams(text: str) -> float | None:
 
 
 def structure_report(
-    task: str, completions: Sequence[str], variants: Sequence[str], lang: Lang
+    task: str,
+    completions: Sequence[str],
+    variants: Sequence[str],
+    lang: Lang,
+    fmt: str | None = None,
 ) -> dict[str, float | bool]:
-    """Whether the reply has the shape its skill asks for.
+    """Whether the reply has the shape its skill (and platform format `fmt`) asks for.
 
     `followed`: every completion passes the training data's own structure check; plus the count
     the skill promises (3 ads, 5 taglines, 8 ideas, 3–5 scenes) and, for taglines, the share
-    within the length limit.
+    within the length limit; with a format, `limits_kept`: the share of variants within every
+    hard limit of the platform.
     """
+    skill = get_skill(task).with_format(get_format(fmt) if fmt else None)
     report: dict[str, float | bool] = {
-        "followed": all(
-            get_skill(task).structure_problem(c.strip(), lang) is None for c in completions
-        )
+        "followed": all(skill.structure_problem(c.strip(), lang) is None for c in completions)
     }
+    if fmt:
+        kept = [not skill.marks(v, lang) for v in variants]
+        report["limits_kept"] = sum(kept) / max(len(kept), 1)
     if task == "ad":
         report["count_ok"] = len(variants) == len(completions)
     elif task == "tagline":

@@ -7,10 +7,13 @@ from collections import Counter
 import pytest
 
 from muse.core.adlaw import default_linter
+from muse.core.formats import FORMATS
 from muse.core.language import detect_language
+from muse.core.messages import Variant
 from muse.core.skills.registry import get_skill
 from muse.core.skills.tagline import fits
 from muse.training.authored import (
+    LEXICON_TASKS,
     TASKS,
     AuthoredDataError,
     Example,
@@ -40,6 +43,23 @@ def test_volume_and_coverage() -> None:
     assert {e.task for e in EXAMPLES} == set(TASKS)
     per_task_lang = Counter((e.task, e.lang) for e in EXAMPLES)
     assert all(per_task_lang[(task, lang)] > 0 for task in TASKS for lang in ("zh", "en"))
+
+
+def test_every_platform_format_has_ad_copy_in_both_languages() -> None:
+    # Floors just under what is written; the targets (≥ 80 examples a format) are issue 14's.
+    per_format = Counter((e.format, e.lang) for e in EXAMPLES if e.format)
+    assert all(per_format[(f.name, lang)] >= 3 for f in FORMATS for lang in ("zh", "en"))
+    assert sum(per_format.values()) >= 220
+
+
+def test_the_long_form_skills_have_examples_in_both_languages() -> None:
+    per_task = Counter((e.task, e.lang) for e in EXAMPLES)
+    assert per_task[("story", "zh")] + per_task[("story", "en")] >= 60
+    assert all(
+        per_task[(task, lang)] >= 1
+        for task in ("press", "lyrics", "story", "design")
+        for lang in ("zh", "en")
+    )
 
 
 def test_about_three_in_ten_english() -> None:
@@ -72,25 +92,29 @@ def test_the_core_detects_the_language_of_every_brief() -> None:
     assert [e.brief for e in EXAMPLES if detect_language(e.brief) != e.lang] == []
 
 
-@pytest.mark.parametrize("task", ["ad", "tagline", "brainstorm", "script", "chat"])
+@pytest.mark.parametrize("task", TASKS)
 def test_outputs_keep_their_shape_through_the_skills_split(task: str) -> None:
-    skill = get_skill(task)
     for e in (e for e in EXAMPLES if e.task == task):
+        skill = e.skill
         variants = skill.split(e.output, e.lang)  # type: ignore[arg-type]
+        assert skill.structure_problem(e.output, e.lang) is None, e.output  # type: ignore[arg-type]
         if task == "ad":
-            assert variants == [e.output] and len(e.output.split("\n")) == 2, e.output
+            assert variants == [e.output], e.output
+            assert e.format or len(e.output.split("\n")) == 2, e.output
         elif task == "tagline":
             assert len(variants) == 5 and all(fits(v, e.lang) for v in variants), e.output  # type: ignore[arg-type]
         elif task == "brainstorm":
             assert len(variants) == 8, e.output
         elif task == "script":
             assert 3 <= len(variants) <= 5, e.output
+        elif task in ("press", "lyrics", "story", "design"):
+            assert skill.render([Variant(v) for v in variants], e.lang) == e.output  # type: ignore[arg-type]
         else:
             assert variants == [e.output]
 
 
 def test_ad_records_give_three_variants_per_brief() -> None:
-    per_brief = Counter((e.lang, e.category, e.brief) for e in EXAMPLES if e.task == "ad")
+    per_brief = Counter((e.format, e.lang, e.category, e.brief) for e in EXAMPLES if e.task == "ad")
     assert all(n % get_skill("ad").n == 0 for n in per_brief.values())
 
 
@@ -112,7 +136,7 @@ def test_no_two_outputs_are_near_duplicates() -> None:
 
 def test_every_category_has_a_lexicon_in_its_languages() -> None:
     lexicons = load_lexicons()
-    used = {(e.category, e.lang) for e in EXAMPLES if e.task != "chat"}
+    used = {(e.category, e.lang) for e in EXAMPLES if e.task in LEXICON_TASKS}
     assert sorted(used - set(lexicons.details)) == []
 
 
@@ -120,7 +144,7 @@ def test_every_category_names_its_product_nouns_in_both_languages() -> None:
     # Grounding and the composer read `nouns`: a category without them cannot be checked for
     # naming its product, nor told apart from another category's product.
     nouns = load_lexicons().nouns
-    used = {e.category for e in EXAMPLES if e.task != "chat"}
+    used = {e.category for e in EXAMPLES if e.task in LEXICON_TASKS}
     missing = [(c, lang) for c in sorted(used) for lang in ("zh", "en") if not nouns.get((c, lang))]
     assert missing == []
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from muse.core.config import Settings
+from muse.core.formats import FORMATS
 from muse.core.llm.client import ChatRequest
 from muse.core.messages import Action, Done, Incoming, Kind, Variant
 from muse.core.service import MuseCore
@@ -32,7 +33,8 @@ BUTTONS = {
     for action in (Action.SHORTER, Action.LONGER, Action.TONE)
     for lang in ("zh", "en")
 }
-_AD_HEADER = re.compile(r"^(?:方案|Option) \d\n", re.MULTILINE)
+# "方案 1\n", "Option 2 · Weibo\n": the header before each ad variant (AdSkill.variant_header).
+_AD_HEADER = re.compile(r"^(?:方案|Option) \d(?: · [^\n]+)?\n", re.MULTILINE)
 
 
 def key(dialogue: Dialogue) -> tuple[tuple[str, str], ...]:
@@ -78,8 +80,8 @@ def test_single_turns_are_the_skills_prompts_and_an_authored_output() -> None:
     outputs = {(e.task, e.lang, e.output): e for e in EXAMPLES}
     for d in islice((d for d in compose(EXAMPLES, 3000, seed=2) if len(d.messages) == 3), 800):
         system, user, assistant = d.messages
-        skill = get_skill(d.task)
         example = outputs[(d.task, d.lang, assistant["content"])]
+        skill = example.skill
         assert system == {"role": "system", "content": skill.system_prompt(d.lang)}  # type: ignore[arg-type]
         brief = skill.argument_of(user["content"])
         assert brief is not None, user["content"]
@@ -109,17 +111,19 @@ def _is_consistent(brief: str, example: Example) -> bool:
 
 
 def test_ad_history_is_the_three_variants_as_the_core_renders_them() -> None:
-    ad = get_skill("ad")
     rendered = [
         m["content"]
         for d in compose(EXAMPLES, 5000, seed=4)
         for m in d.messages[2:-1]
-        if m["role"] == "assistant" and m["content"].startswith(("方案 1\n", "Option 1\n"))
+        if m["role"] == "assistant" and _AD_HEADER.match(m["content"])
     ]
     assert rendered
     for text in rendered:
         variants = [p.strip() for p in _AD_HEADER.split(text) if p.strip()]
         lang = "zh" if text.startswith("方案") else "en"
+        label = text.split("\n", 1)[0].partition(" · ")[2]
+        fmt = next((f for f in FORMATS if f.label[lang] == label), None)
+        ad = get_skill("ad").with_format(fmt)
         assert len(variants) == ad.n
         assert ad.render([Variant(v) for v in variants], lang) == text
 
@@ -205,10 +209,12 @@ def _incoming(content: str, previous: str | None, reply_id: int | None, user: st
 
 
 def _command(content: str) -> tuple[str, str] | None:
-    """(command, argument) when `content` is a command skill's user prompt."""
+    """(command, argument) when `content` is a command skill's user prompt; the argument
+    starts with the platform format when the prompt names one."""
     for name in COMMANDS:
-        if (argument := get_skill(name).argument_of(content)) is not None:
-            return name, argument
+        skill = get_skill(name).for_turn(content)
+        if (argument := skill.argument_of(content)) is not None:
+            return name, f"{skill.format.name} {argument}" if skill.format else argument
     return None
 
 
@@ -216,8 +222,11 @@ def _answering(reply: str) -> Callable[[ChatRequest, int], str]:
     """A model reply function the core turns into `reply`: for n > 1 one variant per index."""
     variants = [p.strip() for p in _AD_HEADER.split(reply) if p.strip()]
 
+    chat = {get_skill("chat").system_prompt(lang) for lang in ("zh", "en")}
+
     def answer(request: ChatRequest, index: int) -> str:
-        if not _AD_HEADER.match(reply):
+        # Chat may answer in the shape of ad copy ("换成英文" under an ad): one completion.
+        if not _AD_HEADER.match(reply) or request.messages[0].content in chat:
             return reply
         # A redraw of an authored variant that misses the product (n < 3) gets the same
         # variants again, which the core does not take: the history keeps the authored reply.
