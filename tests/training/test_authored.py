@@ -49,17 +49,17 @@ def test_every_platform_format_has_ad_copy_in_both_languages() -> None:
     # Floors just under what is written; the targets (≥ 80 examples a format) are issue 14's.
     per_format = Counter((e.format, e.lang) for e in EXAMPLES if e.format)
     assert all(per_format[(f.name, lang)] >= 3 for f in FORMATS for lang in ("zh", "en"))
-    assert sum(per_format.values()) >= 220
+    assert sum(per_format.values()) >= 360
 
 
 def test_the_long_form_skills_have_examples_in_both_languages() -> None:
+    long_form = ("press", "lyrics", "story", "design")
     per_task = Counter((e.task, e.lang) for e in EXAMPLES)
-    assert per_task[("story", "zh")] + per_task[("story", "en")] >= 60
-    assert all(
-        per_task[(task, lang)] >= 1
-        for task in ("press", "lyrics", "story", "design")
-        for lang in ("zh", "en")
-    )
+    floors = {"press": 70, "lyrics": 70, "story": 60, "design": 30}
+    assert all(per_task[(t, "zh")] + per_task[(t, "en")] >= floors[t] for t in long_form)
+    assert all(per_task[(t, lang)] >= 1 for t in long_form for lang in ("zh", "en"))
+    mine = [e for e in EXAMPLES if e.task in long_form]
+    assert sum(e.lang == "en" for e in mine) / len(mine) >= 0.25
 
 
 def test_about_three_in_ten_english() -> None:

@@ -21,7 +21,7 @@ from muse.core.messages import Action, Done, Incoming, Kind, Variant
 from muse.core.service import MuseCore
 from muse.core.skills.registry import get_skill
 from muse.core.skills.templated import FOLLOW_UPS
-from muse.training.authored import Example, load_examples
+from muse.training.authored import TASKS, Example, load_examples
 from muse.training.compose import Dialogue, categories, compose
 from muse.training.lexicons import load_lexicons
 from tests.fake_model import FakeModel
@@ -47,7 +47,7 @@ def test_fifty_thousand_distinct_dialogues() -> None:
     assert len({key(d) for d in dialogues}) == 50_000
     zh = sum(d.lang == "zh" for d in dialogues) / len(dialogues)
     assert 0.75 <= zh <= 0.85
-    assert {d.task for d in dialogues} == {"ad", "tagline", "brainstorm", "script", "chat"}
+    assert {d.task for d in dialogues} == set(TASKS)
     multi_turn = sum(len(d.messages) > 3 for d in dialogues) / len(dialogues)
     assert 0.25 <= multi_turn <= 0.6
 

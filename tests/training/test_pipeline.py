@@ -36,6 +36,11 @@ def test_corpus_manifest_counts_each_source_and_splits_by_category(tiny_run: Pat
     heldout = {d["category"] for d in read_jsonl(corpus / "sft-heldout.jsonl")}
     assert heldout and heldout <= set(split["heldout_categories"])
     assert not train & heldout
+    # The composer renders every skill's data, the long-form skills and formats included.
+    dialogues = list(read_jsonl(corpus / "sft-train.jsonl"))
+    assert {"ad", "tagline", "story", "design", "press"} <= {d["task"] for d in dialogues}
+    platform = [d for d in dialogues if d["messages"][1]["content"].startswith("平台：")]
+    assert platform
 
 
 def test_a_second_run_resumes_by_skipping_finished_stages(tiny_run: Path) -> None:
@@ -70,6 +75,9 @@ def test_eval_wrote_metrics_and_the_sample_sheet(tiny_run: Path) -> None:
         ):
             assert key in copy
     assert {"longest_overlap_mean", "reference_overlap_max"} <= set(metrics["memorisation"])
+    assert all(
+        set(f) == {"replies", "followed", "limits_kept"} for f in metrics["formats"].values()
+    )
     sheet = (tiny_run / "samples.md").read_text("utf-8")
     briefs = {
         (b["task"], b["brief"])
