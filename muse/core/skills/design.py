@@ -27,6 +27,8 @@ _SYNONYMS: dict[str, int] = {
     **dict.fromkeys(("感受", "体验", "氛围", "情绪", "feel", "experience", "mood"), 4),
 }
 
+_LABELS = {name: str(i) for name, i in _SYNONYMS.items()}  # labelled()'s table, built once
+
 
 def _part(index: int, text: str, lang: Lang) -> str:
     label = PARTS[lang][index]
@@ -81,7 +83,7 @@ class DesignSkill(PartsSkill):
         parts: list[tuple[int, str]] = []
         lines = paragraphs(completion)
         for line in lines:
-            found = labelled(line, {name: str(i) for name, i in _SYNONYMS.items()})
+            found = labelled(line, _LABELS)
             if found and found[1]:
                 parts.append((int(found[0]), found[1]))
             elif parts:

@@ -35,6 +35,9 @@ _BEAT_NAMES: dict[str, int] = {
     "结尾": 4,
 }
 _LOGLINE_NAMES = {"一句话梗概", "梗概", "故事梗概", "logline", "premise"}
+# labelled() tables, built once: beat names → their index as text, logline names → themselves.
+_BEAT_LABELS = {name: str(i) for name, i in _BEAT_NAMES.items()}
+_LOGLINE_LABELS = {name: name for name in _LOGLINE_NAMES}
 _CAST_NAMES = {"主要人物", "人物", "角色", "主要角色", "characters", "main characters", "cast"}
 
 
@@ -95,8 +98,8 @@ class StorySkill(PartsSkill):
         beats: list[tuple[int, str]] = []
         for line in paragraphs(completion):
             head = line.rstrip("：:").strip()
-            beat = labelled(line, {name: str(i) for name, i in _BEAT_NAMES.items()})
-            named = labelled(line, {n: n for n in _LOGLINE_NAMES})
+            beat = labelled(line, _BEAT_LABELS)
+            named = labelled(line, _LOGLINE_LABELS)
             if beat and beat[1]:
                 beats.append((int(beat[0]), beat[1]))
             elif named and named[1]:
