@@ -23,6 +23,11 @@ def reply(index: int) -> str:
     return f"第{index}条：Autumn 新品 {index}!"
 
 
+def token_logprob(index: int) -> float:
+    """The log-prob the fake gives every token of completion `index` when asked for logprobs."""
+    return -0.5 * (index + 1)
+
+
 @dataclass
 class FakeServer:
     """Speaks OpenAI's wire protocol; `mode` picks how /chat/completions behaves."""
@@ -35,6 +40,7 @@ class FakeServer:
     disconnected: asyncio.Event = field(default_factory=asyncio.Event)
     busy: int = 0  # answer this many chat requests 429 (busy) before serving
     retry_after: str | None = "0"  # the busy answers' Retry-After header (None: no header)
+    refuse_logprobs: bool = False  # answer a request asking for logprobs 400, as older servers
 
     async def models(self, request: web.Request) -> web.Response:
         self.model_lists += 1
@@ -49,6 +55,9 @@ class FakeServer:
             error = {"message": "server busy", "type": "rate_limit_error", "code": None}
             headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
             return web.json_response({"error": error}, status=429, headers=headers)
+        if body.get("logprobs") and self.refuse_logprobs:
+            error = {"message": "`logprobs` is not supported.", "type": "invalid_request_error"}
+            return web.json_response({"error": error | {"code": None}}, status=400)
         if self.mode in ("500", "400"):
             message = "engine crashed" if self.mode == "500" else TOO_LONG
             error = {"message": message, "type": "invalid_request_error", "code": None}
@@ -65,13 +74,13 @@ class FakeServer:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
         try:
-            await self._events(response, body["n"])
+            await self._events(response, body["n"], bool(body.get("logprobs")))
         except (ConnectionResetError, asyncio.CancelledError):
             self.disconnected.set()
             raise
         return response
 
-    async def _events(self, response: web.StreamResponse, n: int) -> None:
+    async def _events(self, response: web.StreamResponse, n: int, logprobs: bool) -> None:
         async def send(choices: list[dict[str, Any]]) -> None:
             chunk = {"object": "chat.completion.chunk", "model": MODEL_ID, "choices": choices}
             await response.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
@@ -90,7 +99,11 @@ class FakeServer:
         for step in range(max(len(p) for p in pieces)):
             for i in range(n):
                 if step < len(pieces[i]):
-                    await send([{"index": i, "delta": {"content": pieces[i][step]}}])
+                    choice: dict[str, Any] = {"index": i, "delta": {"content": pieces[i][step]}}
+                    if logprobs:  # one "token" per piece
+                        entry = {"token": pieces[i][step], "logprob": token_logprob(i)}
+                        choice["logprobs"] = {"content": [entry | {"top_logprobs": []}]}
+                    await send([choice])
         await send([{"index": i, "delta": {}, "finish_reason": "stop"} for i in range(n)])
         await send([])  # vLLM's trailing usage chunk has no choices
         await response.write(b"data: [DONE]\n\n")

@@ -37,6 +37,9 @@ class SamplingParams:
     presence_penalty: float = 0.0
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    # Ask for each sampled token's log-probability (OpenAI's `logprobs`): best-of-n reads the
+    # mean as fluency (scoring.py). A server that returns none leaves `Chunk.logprobs` empty.
+    logprobs: bool = False
     # Arguments for the serving engine's logits processors, sent as vLLM's `vllm_xargs`: Muse's
     # copy prior takes {"copy_phrases": [...], "copy_bias": 12.0} (engine/copying.py); servers
     # without the processor ignore them.
@@ -60,6 +63,8 @@ def sampling_fields(params: SamplingParams) -> dict[str, Any]:
         fields["stop"] = list(params.stop)
     if params.seed is not None:
         fields["seed"] = params.seed
+    if params.logprobs:
+        fields["logprobs"] = True
     if params.extra_args:
         fields["vllm_xargs"] = dict(params.extra_args)
     return fields
@@ -76,11 +81,36 @@ class ChatRequest:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """A piece of completion `index` (0 ≤ index < n). `finish_reason` is set on its last chunk."""
+    """A piece of completion `index` (0 ≤ index < n). `finish_reason` is set on its last chunk;
+    `logprobs` holds the log-probabilities of the tokens that came with it, when asked for."""
 
     index: int
     text: str
     finish_reason: str | None = None
+    logprobs: tuple[float, ...] = ()
+
+
+class Completions:
+    """The `n` completions of one request, gathered from its chunks: text and fluency."""
+
+    def __init__(self, n: int) -> None:
+        self._parts: list[list[str]] = [[] for _ in range(n)]
+        self._logprob = [0.0] * n  # sum of the token log-probabilities seen
+        self._tokens = [0] * n  # tokens with a log-probability
+
+    def feed(self, chunk: Chunk) -> None:
+        """Take one chunk of any completion."""
+        self._parts[chunk.index].append(chunk.text)
+        self._logprob[chunk.index] += sum(chunk.logprobs)
+        self._tokens[chunk.index] += len(chunk.logprobs)
+
+    def texts(self) -> list[str]:
+        """Each completion's text, in index order."""
+        return ["".join(p) for p in self._parts]
+
+    def fluency(self) -> list[float | None]:
+        """Each completion's mean token log-probability (nats); None where none came."""
+        return [s / n if n else None for s, n in zip(self._logprob, self._tokens, strict=True)]
 
 
 class ModelError(Exception):
@@ -127,13 +157,18 @@ class ModelClient(Protocol):
         ...
 
 
-async def collect(client: ModelClient, request: ChatRequest) -> list[str]:
-    """`complete` for clients that only stream: drain `client.stream` into `n` texts."""
-    parts: list[list[str]] = [[] for _ in range(request.n)]
+async def gather(client: ModelClient, request: ChatRequest) -> Completions:
+    """Drain `client.stream(request)`: the `n` completions with their fluency."""
+    completions = Completions(request.n)
     stream = client.stream(request)
     try:
         async for chunk in stream:
-            parts[chunk.index].append(chunk.text)
+            completions.feed(chunk)
     finally:
         await stream.aclose()  # type: ignore[attr-defined]
-    return ["".join(p) for p in parts]
+    return completions
+
+
+async def collect(client: ModelClient, request: ChatRequest) -> list[str]:
+    """`complete` for clients that only stream: drain `client.stream` into `n` texts."""
+    return (await gather(client, request)).texts()

@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import aclosing, contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self
@@ -58,6 +58,7 @@ class OpenAIClient:
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self._discovery = asyncio.Lock()
+        self._logprobs = True  # False once the server has refused them
 
     async def start(self) -> None:
         """Open the connection pool (no request is made until the first call)."""
@@ -86,6 +87,39 @@ class OpenAIClient:
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[Chunk]:
         """Yield chunks of all `n` completions as the server sends them (indices interleave)."""
+        # aclosing: a consumer that stops early must close the HTTP response at once, so the
+        # server sees the disconnect and stops generating.
+        async with aclosing(self._stream(request)) as chunks:
+            try:
+                async for chunk in chunks:
+                    yield chunk
+                return
+            except ModelRequestRejected as exc:
+                if not self._refused_logprobs(request, exc):
+                    raise
+        async with aclosing(self._stream(request)) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
+    async def complete(self, request: ChatRequest) -> list[str]:
+        """Run `request` without streaming; the `n` completion texts in index order."""
+        try:
+            return await self._complete(request)
+        except ModelRequestRejected as exc:
+            if not self._refused_logprobs(request, exc):
+                raise
+            return await self._complete(request)
+
+    def _refused_logprobs(self, request: ChatRequest, exc: ModelRequestRejected) -> bool:
+        """True when the server refused the request for its `logprobs` (older servers do):
+        every later request goes without them and best-of-n ranks without fluency."""
+        if not (request.params.logprobs and self._logprobs and "logprobs" in str(exc)):
+            return False
+        logger.warning("model server refuses logprobs; asking without them from now on")
+        self._logprobs = False
+        return True
+
+    async def _stream(self, request: ChatRequest) -> AsyncIterator[Chunk]:
         http = self._client()
         body = await self._body(request, stream=True)
         finished: set[int] = set()
@@ -112,8 +146,7 @@ class OpenAIClient:
         if len(finished) < request.n:
             raise ModelUnavailable("The model server's stream ended before the reply was complete.")
 
-    async def complete(self, request: ChatRequest) -> list[str]:
-        """Run `request` without streaming; the `n` completion texts in index order."""
+    async def _complete(self, request: ChatRequest) -> list[str]:
         http = self._client()
         body = await self._body(request, stream=False)
         with self._transport_errors():
@@ -165,6 +198,8 @@ class OpenAIClient:
             "n": request.n,
             **sampling_fields(request.params),
         }
+        if not self._logprobs:
+            body.pop("logprobs", None)
         logger.debug(
             "chat completion: model=%s n=%d max_tokens=%d stream=%s",
             body["model"],
@@ -272,8 +307,10 @@ def _parse_stream_chunk(data: str, n: int) -> list[Chunk]:
                 raise ValueError(f"choice index {index} outside 0..{n - 1}")
             text = (choice.get("delta") or {}).get("content") or ""
             reason = choice.get("finish_reason")
-            if text or reason:
-                chunks.append(Chunk(index, text, reason))
+            content = (choice.get("logprobs") or {}).get("content") or ()
+            logprobs = tuple(float(entry["logprob"]) for entry in content)
+            if text or reason or logprobs:
+                chunks.append(Chunk(index, text, reason, logprobs))
         return chunks
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ModelUnavailable("The model server sent a malformed stream.") from exc

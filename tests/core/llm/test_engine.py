@@ -85,6 +85,33 @@ async def test_temperature_zero_is_greedy_generate(
     assert await engine.complete(greedy(24)) == [expected]
 
 
+async def test_logprobs_are_the_models_own_for_the_drawn_tokens(
+    engine: LocalEngine, tiny_model_dir: Path
+) -> None:
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, local_files_only=True)
+    prompt = tokenizer.apply_chat_template(
+        [{"role": m.role, "content": m.content} for m in MESSAGES],
+        add_generation_prompt=True,
+        return_dict=True,
+        return_tensors="pt",
+    )
+    output = model.generate(
+        **prompt,
+        do_sample=False,
+        max_new_tokens=16,
+        repetition_penalty=1.0,
+        output_scores=True,
+        return_dict_in_generate=True,
+    )
+    drawn = output.sequences[0, prompt["input_ids"].shape[1] :]
+    pairs = zip(output.scores, drawn, strict=True)
+    expected = [float(score[0].log_softmax(-1)[token]) for score, token in pairs]
+    chunks = await drain(engine, greedy(16, logprobs=True))
+    assert [lp for c in chunks for lp in c.logprobs] == pytest.approx(expected, abs=1e-4)
+    assert all(c.logprobs == () for c in await drain(engine, greedy(4)))
+
+
 async def test_seed_makes_sampling_reproducible(engine: LocalEngine) -> None:
     first = await engine.complete(request(seed=7, max_tokens=16))
     again = await engine.complete(request(seed=7, max_tokens=16))

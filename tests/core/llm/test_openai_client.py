@@ -18,7 +18,14 @@ from muse.core.llm.client import (
     SamplingParams,
 )
 from muse.core.llm.openai_client import OpenAIClient
-from tests.fake_openai import MODEL_ID, TOO_LONG, FakeServer, fake_openai_server, reply
+from tests.fake_openai import (
+    MODEL_ID,
+    TOO_LONG,
+    FakeServer,
+    fake_openai_server,
+    reply,
+    token_logprob,
+)
 
 
 @pytest.fixture
@@ -76,6 +83,28 @@ async def test_stream_three_interleaved_completions(server: FakeServer) -> None:
         assert "".join(c.text for c in chunks if c.index == i) == reply(i)
         assert [c.finish_reason for c in chunks if c.index == i and c.finish_reason] == ["stop"]
     assert server.auth == [None]
+
+
+async def test_logprobs_are_asked_for_and_read_from_the_stream(server: FakeServer) -> None:
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        chunks = await drain(client, request(n=2, logprobs=True))
+        plain = await drain(client, request())
+    assert server.bodies[0]["logprobs"] is True and "logprobs" not in server.bodies[1]
+    for i in range(2):
+        mine = [lp for c in chunks if c.index == i for lp in c.logprobs]
+        assert mine and set(mine) == {token_logprob(i)}
+    assert all(c.logprobs == () for c in plain)
+
+
+async def test_a_server_refusing_logprobs_is_asked_again_without_them(server: FakeServer) -> None:
+    server.refuse_logprobs = True
+    async with OpenAIClient(server.url, model="m", timeout_s=5) as client:
+        chunks = await drain(client, request(logprobs=True))
+        texts = await client.complete(request(logprobs=True))
+    assert "".join(c.text for c in chunks) == reply(0) and texts == [reply(0)]
+    assert all(c.logprobs == () for c in chunks)
+    # Refused once; every later request goes without asking.
+    assert ["logprobs" in b for b in server.bodies] == [True, False, False]
 
 
 async def test_complete_orders_by_index(server: FakeServer) -> None:

@@ -226,7 +226,7 @@ class Engine:
             if batch is None:
                 continue
             try:
-                tokens = runner.run(batch)
+                tokens, logprobs = runner.run(batch)
             except Exception:
                 logger.exception("model step failed; its requests end with an error")
                 with self._cond:
@@ -234,7 +234,7 @@ class Engine:
                     self._dispatch(scheduler.fail(requests))
                 continue
             with self._cond:
-                self._dispatch(scheduler.postprocess(batch, tokens, time.monotonic()))
+                self._dispatch(scheduler.postprocess(batch, tokens, logprobs, time.monotonic()))
 
     def _dispatch(self, outputs: Outputs) -> None:
         """Hand a step's outputs, grouped by request, to the event loop (one callback)."""

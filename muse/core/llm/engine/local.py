@@ -76,12 +76,18 @@ class LocalEngine:
         # The same conversion as `muse serve-model`'s, so both engines read a request alike.
         options = sampling_options(sampling_fields(request.params))
         logger.debug("generating n=%d prompt=%d tokens", request.n, len(prompt))
+        # Log-probs of tokens whose text is still held back (incomplete UTF-8) go with the next
+        # chunk of their completion, as `muse serve-model` sends them.
+        pending: list[list[float]] = [[] for _ in range(request.n)]
         async with engine.submit(prompt, options, request.n) as generation:
             async for outputs in generation:
                 for output in outputs:
                     _raise_for(output)
+                    if request.params.logprobs and output.logprob is not None:
+                        pending[output.index].append(output.logprob)
                     if output.text or output.finish_reason:
-                        yield Chunk(output.index, output.text, output.finish_reason)
+                        logprobs, pending[output.index] = tuple(pending[output.index]), []
+                        yield Chunk(output.index, output.text, output.finish_reason, logprobs)
 
 
 def _raise_for(output: SeqOutput) -> None:

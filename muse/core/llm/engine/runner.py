@@ -41,11 +41,11 @@ class ModelRunner:
                 )
 
     @torch.inference_mode()
-    def run(self, batch: Batch) -> list[int]:
-        """One step; the token sampled for each of `batch.seqs`, in order."""
+    def run(self, batch: Batch) -> tuple[list[int], list[float]]:
+        """One step; the token sampled for each of `batch.seqs`, in order, and its log-prob."""
         return self._prefill(batch) if batch.prefill else self._decode(batch)
 
-    def _prefill(self, batch: Batch) -> list[int]:
+    def _prefill(self, batch: Batch) -> tuple[list[int], list[float]]:
         """Every request's prompt into its first sequence's slot, in one packed forward."""
         prompts = [r.prompt_ids for r in batch.requests]
         lengths = [len(p) for p in prompts]
@@ -65,7 +65,7 @@ class ModelRunner:
             rows += [i] * request.n
         return self.sampler.sample(logits[torch.tensor(rows, device=self.device)], batch.seqs)
 
-    def _decode(self, batch: Batch) -> list[int]:
+    def _decode(self, batch: Batch) -> tuple[list[int], list[float]]:
         """The last token of every running sequence (ordered by slot), one position each."""
         seqs = batch.seqs
         slot_list = [s.slot for s in seqs]

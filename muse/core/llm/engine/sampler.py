@@ -11,6 +11,10 @@ Order as transformers' `generate`: penalties, then temperature, top-k, top-p, th
 draw (greedy rows take the argmax of the penalized logits, so temperature 0 matches
 `generate(do_sample=False)` token for token). Drawing uses the exponential race (probs / Exp(1),
 argmax; as vLLM and nano-vllm do), which lets each seeded request draw its own noise.
+
+Each drawn token also gets its log-probability under the model's raw distribution (before
+penalties, biases, temperature and top-p: vLLM's default `raw_logprobs`), which the server
+returns as OpenAI's `logprobs` and the core's best-of-n reads as fluency.
 """
 
 from __future__ import annotations
@@ -47,9 +51,11 @@ class Sampler:
         if request.options.seed is not None:
             request.rng = torch.Generator(device=self._device).manual_seed(request.options.seed)
 
-    def sample(self, logits: torch.Tensor, seqs: list[Sequence]) -> list[int]:
-        """logits: [B, vocab] float32, row i for seqs[i]; returns one token id per row."""
+    def sample(self, logits: torch.Tensor, seqs: list[Sequence]) -> tuple[list[int], list[float]]:
+        """logits: [B, vocab] float32, row i for seqs[i]; returns one token id per row and its
+        raw log-probability."""
         device = self._device
+        raw = logits.log_softmax(dim=-1)  # [B, vocab]
         slots = torch.tensor([s.slot for s in seqs], device=device)
         penalty = [s.options.repetition_penalty for s in seqs]
         if any(p != 1.0 for p in penalty):
@@ -71,7 +77,8 @@ class Sampler:
             tokens[rows] = self._draw(logits[rows], [seqs[i] for i in sampled])
         self._seen[slots, tokens] = True
         self._generated[slots, tokens] += 1
-        return tokens.tolist()
+        logprobs = raw.gather(1, tokens.unsqueeze(1)).squeeze(1)  # [B]
+        return tokens.tolist(), logprobs.tolist()
 
     def _processor_bias(self, logits: torch.Tensor, seqs: list[Sequence]) -> torch.Tensor:
         """logits [B, vocab] plus each processor's bias for the rows whose request asks for it."""

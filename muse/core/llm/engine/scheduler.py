@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from muse.core.llm.engine.errors import QueueFull
 from muse.core.llm.engine.metrics import EngineMetrics
@@ -107,14 +107,17 @@ class Scheduler:
         self.running.sort(key=lambda seq: seq.slot)
         return Batch(False, [], list(self.running))
 
-    def postprocess(self, batch: Batch, tokens: list[int], now: float) -> Outputs:
-        """Append each sampled token to its sequence; finish those that stop, free their slots."""
+    def postprocess(
+        self, batch: Batch, tokens: list[int], logprobs: list[float], now: float
+    ) -> Outputs:
+        """Append each sampled token to its sequence; finish those that stop, free their slots.
+        `logprobs[i]` is the raw log-probability of `tokens[i]`, passed on in its output."""
         if batch.prefill:
             self.metrics.record_prefill(sum(len(r.prompt_ids) for r in batch.requests))
         else:
             self.metrics.record_decode_batch(len(batch.seqs))
         outputs: Outputs = []
-        for seq, token in zip(batch.seqs, tokens, strict=True):
+        for seq, token, logprob in zip(batch.seqs, tokens, logprobs, strict=True):
             if seq.finish_reason is not None:
                 continue  # reaped while the step ran
             first = seq.generated == 0
@@ -124,7 +127,8 @@ class Scheduler:
             seq.token_ids.append(token)
             seq.generated += 1
             seq.last_token_at = now
-            outputs.append((seq.request, self._advance(seq, token)))
+            output = replace(self._advance(seq, token), token_id=token, logprob=logprob)
+            outputs.append((seq.request, output))
         return outputs
 
     def fail(self, requests: list[Request]) -> Outputs:

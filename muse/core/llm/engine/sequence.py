@@ -49,6 +49,10 @@ class SeqOutput:
     text: str
     tokens: int  # tokens generated in this step (0 or 1)
     finish_reason: str | None = None
+    # The step's token and its raw log-probability (sampler.py); None when no token was drawn
+    # (a sequence ended by a timeout, an abort or a failed step).
+    token_id: int | None = None
+    logprob: float | None = None
 
 
 @dataclass(eq=False, slots=True)

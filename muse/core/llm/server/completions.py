@@ -21,6 +21,7 @@ from jinja2 import TemplateError
 from muse.core.llm.engine.core import Engine
 from muse.core.llm.engine.generation import Generation
 from muse.core.llm.engine.sequence import FINISH_LENGTH, FINISH_STOP
+from muse.core.llm.server.logprobs import Logprobs
 from muse.core.llm.server.protocol import (
     ApiError,
     Generate,
@@ -50,11 +51,19 @@ class _Kind:
     created: int
     model: str
 
-    def choice(self, index: int, text: str, reason: str | None, *, delta: bool) -> dict[str, Any]:
+    def choice(
+        self,
+        index: int,
+        text: str,
+        reason: str | None,
+        *,
+        delta: bool,
+        logprobs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         if not self.chat:
-            return {"index": index, "text": text, "logprobs": None, "finish_reason": reason}
+            return {"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason}
         key, message = ("delta", {"content": text}) if delta else ("message", _assistant(text))
-        return {"index": index, key: message, "logprobs": None, "finish_reason": reason}
+        return {"index": index, key: message, "logprobs": logprobs, "finish_reason": reason}
 
     def body(self, choices: list[dict[str, Any]], *, chunk: bool) -> dict[str, Any]:
         kind = "chat.completion" if self.chat else "text_completion"
@@ -104,12 +113,16 @@ async def _respond(
             await stack.enter_async_context(state.engine.submit(p, job.options, job.n))
             for p in prompts
         ]
+        total = len(prompts) * job.n
+        logprobs = Logprobs(total, state.engine.tokenizer, chat=chat) if job.logprobs else None
         if job.stream:
-            return await _stream(request, kind, job, generations)
-        return await _whole(kind, job, generations)
+            return await _stream(request, kind, job, generations, logprobs)
+        return await _whole(kind, job, generations, logprobs)
 
 
-async def _whole(kind: _Kind, job: Generate, generations: list[Generation]) -> web.Response:
+async def _whole(
+    kind: _Kind, job: Generate, generations: list[Generation], logprobs: Logprobs | None
+) -> web.Response:
     total = len(generations) * job.n
     texts: list[list[str]] = [[] for _ in range(total)]
     reasons: list[str | None] = [None] * total
@@ -119,16 +132,31 @@ async def _whole(kind: _Kind, job: Generate, generations: list[Generation]) -> w
             for out in outputs:
                 texts[p * job.n + out.index].append(out.text)
                 tokens += out.tokens
+                if logprobs:
+                    logprobs.add(p * job.n + out.index, out)
                 if out.finish_reason is not None:
                     reasons[p * job.n + out.index] = _checked(out.finish_reason)
-    choices = [kind.choice(i, "".join(texts[i]), reasons[i], delta=False) for i in range(total)]
+    choices = [
+        kind.choice(
+            i,
+            "".join(texts[i]),
+            reasons[i],
+            delta=False,
+            logprobs=logprobs.take(i) if logprobs else None,
+        )
+        for i in range(total)
+    ]
     body = kind.body(choices, chunk=False)
     body["usage"] = _usage(generations, tokens)
     return web.json_response(body)
 
 
 async def _stream(
-    request: web.Request, kind: _Kind, job: Generate, generations: list[Generation]
+    request: web.Request,
+    kind: _Kind,
+    job: Generate,
+    generations: list[Generation],
+    logprobs: Logprobs | None,
 ) -> web.StreamResponse:
     response = web.StreamResponse(headers=SSE_HEADERS)
     await response.prepare(request)
@@ -147,9 +175,16 @@ async def _stream(
                     if out.finish_reason is not None and out.finish_reason not in _NORMAL:
                         await response.write(_event(_failure(out.finish_reason).body()))
                         return response
+                    index = p * job.n + out.index
+                    if logprobs:
+                        logprobs.add(index, out)
                     if out.text or out.finish_reason:
                         choice = kind.choice(
-                            p * job.n + out.index, out.text, out.finish_reason, delta=True
+                            index,
+                            out.text,
+                            out.finish_reason,
+                            delta=True,
+                            logprobs=logprobs.take(index) if logprobs else None,
                         )
                         events.append(_event(kind.body([choice], chunk=True)))
                 if events:

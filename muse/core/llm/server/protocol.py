@@ -3,7 +3,9 @@
 Spec followed: https://platform.openai.com/docs/api-reference/chat/create and /completions; the
 sampling fields, with vLLM's `top_k`, `repetition_penalty` and `vllm_xargs`, are read by
 engine/options.py. Unknown fields are ignored, as OpenAI and vLLM do; fields Muse cannot honour
-(logprobs, tools, logit_bias) are refused with a 400 rather than silently dropped.
+(top_logprobs, tools, logit_bias) are refused with a 400 rather than silently dropped. Log-probs
+of the sampled tokens are returned when asked: chat's `logprobs: true`, the completions
+endpoint's `logprobs: 0` (the alternatives a larger number asks for are not computed).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Generate:
     n: int
     stream: bool
     include_usage: bool
+    logprobs: bool = False  # return each sampled token's log-probability
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:
@@ -94,7 +97,13 @@ def parse_chat(body: dict[str, Any], max_n: int) -> Generate:
     if not isinstance(messages, list) or not messages:
         raise bad("`messages` must be a non-empty array of messages.", "messages")
     parsed = [_message(m, f"messages[{i}]") for i, m in enumerate(messages)]
-    return _generate(body, [parsed], max_n)
+    if body.get("top_logprobs"):
+        raise bad("`top_logprobs` is not supported by this server; use 0.", "top_logprobs")
+    try:
+        logprobs = boolean(body, "logprobs")
+    except InvalidOption as exc:
+        raise bad(str(exc), exc.param) from exc
+    return _generate(body, [parsed], max_n, logprobs)
 
 
 def parse_completion(body: dict[str, Any], max_n: int) -> Generate:
@@ -105,7 +114,13 @@ def parse_completion(body: dict[str, Any], max_n: int) -> Generate:
         raise bad("`prompt` must be a string or a non-empty array of strings.", "prompt")
     if body.get("echo") or body.get("suffix") or body.get("best_of", 1) not in (1, None):
         raise bad("`echo`, `suffix` and `best_of` are not supported by this server.")
-    return _generate(body, prompts, max_n)
+    try:
+        top = integer(body, "logprobs", 0, 5, None)
+    except InvalidOption as exc:
+        raise bad(str(exc), exc.param) from exc
+    if top:
+        raise bad("Only `logprobs: 0` (the sampled tokens) is supported here.", "logprobs")
+    return _generate(body, prompts, max_n, top is not None)
 
 
 def _message(message: Any, where: str) -> dict[str, str]:
@@ -128,8 +143,8 @@ def _message(message: Any, where: str) -> dict[str, str]:
     return {"role": "system" if role == "developer" else role, "content": content}
 
 
-def _generate(body: dict[str, Any], prompts: list[Any], max_n: int) -> Generate:
-    for unsupported in ("logprobs", "top_logprobs", "tools", "functions", "logit_bias"):
+def _generate(body: dict[str, Any], prompts: list[Any], max_n: int, logprobs: bool) -> Generate:
+    for unsupported in ("tools", "functions", "logit_bias"):
         if body.get(unsupported):
             raise bad(f"`{unsupported}` is not supported by this server.", unsupported)
     fmt = body.get("response_format")
@@ -145,6 +160,7 @@ def _generate(body: dict[str, Any], prompts: list[Any], max_n: int) -> Generate:
             integer(body, "n", 1, max_n, 1),
             boolean(body, "stream"),
             boolean(stream_options, "include_usage"),
+            logprobs,
         )
     except InvalidOption as exc:
         raise bad(str(exc), exc.param) from exc

@@ -37,7 +37,7 @@ def request(n: int = 1, prompt: int = 3, deadline: float = 1e9, **options: objec
 def step(s: Scheduler, *tokens: int) -> list[SeqOutput]:
     batch = s.schedule()
     assert batch is not None
-    return [out for _, out in s.postprocess(batch, list(tokens), now=1.0)]
+    return [out for _, out in s.postprocess(batch, list(tokens), [-1.0] * len(tokens), now=1.0)]
 
 
 def test_new_requests_join_between_decode_steps() -> None:
@@ -46,11 +46,11 @@ def test_new_requests_join_between_decode_steps() -> None:
     step(s, 2)  # the prefill
     decode = s.schedule()
     assert decode is not None and not decode.prefill and decode.seqs == first.seqs
-    s.postprocess(decode, [2], 1.0)
+    s.postprocess(decode, [2], [-1.0] * 1, 1.0)
     s.add(second := request())
     joined = s.schedule()
     assert joined is not None and joined.prefill and joined.requests == [second]
-    s.postprocess(joined, [2], 1.0)
+    s.postprocess(joined, [2], [-1.0] * 1, 1.0)
     both = s.schedule()
     assert both is not None and [q.request for q in both.seqs] == [first, second]
 
@@ -62,7 +62,7 @@ def test_slots_are_taken_lowest_first_and_n_needs_n_at_once() -> None:
     batch = s.schedule()
     assert batch is not None and batch.requests == [three]  # two must wait for 2 free slots
     assert [q.slot for q in three.seqs] == [0, 1, 2]
-    s.postprocess(batch, [EOS, 2, 2], 1.0)  # completion 0 ends at once, freeing slot 0
+    s.postprocess(batch, [EOS, 2, 2], [-1.0] * 3, 1.0)  # completion 0 ends at once, freeing slot 0
     batch = s.schedule()
     assert batch is not None and batch.requests == [two]
     assert sorted(q.slot for q in two.seqs) == [0, 3]

@@ -93,6 +93,33 @@ async def test_the_openai_client_streams_and_completes(base_url: str) -> None:
     assert text.choices[0].text and text.usage.completion_tokens == 4
 
 
+async def test_logprobs_of_the_sampled_tokens_come_in_openai_shapes(base_url: str) -> None:
+    client = openai.AsyncOpenAI(base_url=base_url, api_key="unused", max_retries=0)
+    kwargs: Any = {"model": "tiny", "messages": MESSAGES, "max_tokens": 12, "temperature": 0}
+    async with client:
+        whole = await client.chat.completions.create(logprobs=True, **kwargs)
+        stream = await client.chat.completions.create(logprobs=True, stream=True, **kwargs)
+        streamed = [
+            entry
+            async for chunk in stream
+            for choice in chunk.choices
+            for entry in (choice.logprobs.content or [] if choice.logprobs else [])
+        ]
+        plain = await client.chat.completions.create(**kwargs)
+        text = await client.completions.create(
+            model="tiny", prompt="秋季", max_tokens=6, temperature=0, logprobs=0
+        )
+    content = whole.choices[0].logprobs.content  # type: ignore[union-attr]
+    assert content is not None and len(content) == 12  # one entry per generated token
+    assert all(e.logprob <= 0 and e.top_logprobs == [] for e in content)
+    # Streamed entries may lag their text (held back until whole UTF-8) but all arrive.
+    assert [e.logprob for e in streamed] == pytest.approx([e.logprob for e in content], abs=1e-4)
+    assert plain.choices[0].logprobs is None
+    assert plain.choices[0].message.content == whole.choices[0].message.content
+    lp = text.choices[0].logprobs
+    assert lp is not None and len(lp.token_logprobs or []) == 6 and len(lp.text_offset or []) == 6
+
+
 async def test_n_three_differ_with_a_seed_and_agree_at_temperature_zero(base_url: str) -> None:
     body = {"messages": MESSAGES, "max_tokens": 10, "n": 3}
     _, _, seeded = await post(base_url, body | {"seed": 5, "temperature": 1.0})
@@ -186,7 +213,8 @@ MALFORMED = [
     ({"messages": MESSAGES, "n": 9}, 400, "at most 8"),
     ({"messages": MESSAGES, "stop": ["a", "b", "c", "d", "e"]}, 400, "stop"),
     ({"messages": MESSAGES, "stream": "yes"}, 400, "stream"),
-    ({"messages": MESSAGES, "logprobs": True}, 400, "logprobs"),
+    ({"messages": MESSAGES, "logprobs": "yes"}, 400, "logprobs"),
+    ({"messages": MESSAGES, "logprobs": True, "top_logprobs": 2}, 400, "top_logprobs"),
     ({"messages": MESSAGES, "presence_penalty": 3}, 400, "presence_penalty"),
     ({"messages": MESSAGES, "logit_bias": {"42": 5}}, 400, "logit_bias"),
     ({"messages": MESSAGES, "vllm_xargs": {"copy_phrases": "秋季"}}, 400, "copy_phrases"),
