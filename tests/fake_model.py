@@ -39,8 +39,11 @@ class FakeModel:
         fail: ModelError | None = None,
         delay: float = 0.0,
         piece: int = 3,
+        logprob: Callable[[int], float] | None = None,
     ) -> None:
         self.reply = reply
+        # Asked for logprobs, each piece of completion i comes as one token of logprob(i).
+        self.logprob = logprob
         self.fail = fail
         self.delay = delay
         self.piece = piece
@@ -67,7 +70,9 @@ class FakeModel:
                     if step < len(parts):
                         await asyncio.sleep(self.delay)
                         last = step == len(parts) - 1
-                        yield Chunk(index, parts[step], "stop" if last else None)
+                        asked = self.logprob and request.params.logprobs
+                        lp = (self.logprob(index),) if asked else ()
+                        yield Chunk(index, parts[step], "stop" if last else None, lp)
                         self.started.set()
         finally:
             self.running -= 1

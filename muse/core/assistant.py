@@ -201,7 +201,10 @@ class Assistant:
                 skill.name,
                 msg.message_id,
             )
-            run = SkillRun(self._model, skill, prompt.messages, lang, self._linter, brief)
+            draws = skill.draws(self._settings.candidates)
+            run = SkillRun(
+                self._model, skill, prompt.messages, lang, self._linter, brief, draws=draws
+            )
             started = time.perf_counter()
             first_token: float | None = None
             try:

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     model_retries: int = Field(default=2, ge=0, alias="MUSE_MODEL_RETRIES")
     # Longest Retry-After wait honoured, in seconds; a longer one is reported to the user at once.
     model_retry_wait_s: float = Field(default=5.0, ge=0, alias="MUSE_MODEL_RETRY_WAIT_S")
+    # Completions drawn for an /ad reply's three variants, the best shown (scoring.py); a skill
+    # showing one completion draws a third as many, rounded up. 3 or fewer turns best-of-n off.
+    # At most 16: the in-process engine decodes 16 sequences at once.
+    candidates: int = Field(default=8, ge=1, le=16, alias="MUSE_CANDIDATES")
     # Longest user text accepted, in characters; longer gets a clear refusal.
     max_input_chars: int = Field(default=4000, alias="MUSE_MAX_INPUT_CHARS")
     # Token budget for the history carried in a prompt (the system prompt is never cut).

@@ -13,23 +13,27 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
 from muse.core.adlaw import AdLawLinter, warning
-from muse.core.brief import names_product, product_terms, spellings
+from muse.core.brief import product_terms, spellings
+from muse.core.drift import product_nouns
 from muse.core.llm.client import (
     ChatMessage,
     ChatRequest,
     Chunk,
+    Completions,
     ModelClient,
     ModelError,
     SamplingParams,
+    gather,
 )
 from muse.core.messages import Lang, TextDelta, Variant
+from muse.core.scoring import Draft, Scorer
 from muse.core.skills.base import Skill
 
 log = logging.getLogger(__name__)
 
 REPLACEMENT_CHARACTER = "\ufffd"
-# Rounds of redrawing the completions that miss the brief's product or the skill's structure;
-# each round asks for all of them again in one request.
+# Rounds of redrawing when picked drafts still miss the brief's product or the skill's
+# structure; each round asks for as many as miss, in one request.
 REDRAWS = 2
 
 
@@ -39,12 +43,14 @@ class EmptyReply(ModelError):
     code = "empty_reply"
 
 
-class OrderedText:
-    """Append-only text of n interleaved completions: each one whole, in index order."""
+class OrderedText(Completions):
+    """Append-only text of the first `shown` of n interleaved completions: each one whole, in
+    index order. The others (best-of-n candidates) are gathered but never released."""
 
-    def __init__(self, n: int, header: Callable[[int], str]) -> None:
+    def __init__(self, n: int, header: Callable[[int], str], shown: int | None = None) -> None:
+        super().__init__(n)
         self._header = header
-        self._parts: list[list[str]] = [[] for _ in range(n)]
+        self._shown = n if shown is None else shown
         self._sent = [0] * n  # chunks of each completion already released
         self._headed = [False] * n  # header of each completion already released
         self._done = [False] * n
@@ -52,7 +58,7 @@ class OrderedText:
 
     def feed(self, chunk: Chunk) -> str:
         """Take one chunk; return the text that can be appended now (maybe "")."""
-        self._parts[chunk.index].append(chunk.text)
+        super().feed(chunk)
         if chunk.finish_reason is not None:
             self._done[chunk.index] = True
         return self._drain()
@@ -62,13 +68,9 @@ class OrderedText:
         self._done = [True] * len(self._done)
         return self._drain()
 
-    def completions(self) -> list[str]:
-        """The full text of each completion, in index order."""
-        return ["".join(p) for p in self._parts]
-
     def _drain(self) -> str:
         out: list[str] = []
-        while self._current < len(self._parts):
+        while self._current < self._shown:
             i = self._current
             parts = self._parts[i]
             if not self._headed[i] and (parts or self._done[i]):
@@ -85,17 +87,19 @@ class OrderedText:
 class SkillRun:
     """Generates one reply of `skill` for `messages`: `deltas()` first, then `variants()`.
 
-    For a grounded skill (ad copy, taglines) given the `brief`, a completion that names neither
-    the brief's brand nor its product, or that breaks the skill's structure (its
-    `structure_problem`: a headline and a body; five taglines within their length; a platform
-    format's lines and limits), is redrawn
-    (up to REDRAWS rounds) and replaced by a draw that misses less (or, for a skill whose
-    variants stand alone, by one made of the variants of both: `Skill.combine`), before the
-    variants are linted; what streamed is then replaced, as a linted variant is. Skills that
-    ask for it (`Skill.redraw`: press, lyrics, story, design) are redrawn for their structure
-    alone. Brainstorms and scripts are not: a loose list or scene still serves, and a redraw
-    would double the wait for the whole reply. A variant still over a format's hard limit
-    after all that is marked (`Variant.limits`), never cut.
+    Best-of-n: a skill that shows k completions may draw `draws` ≥ k in the same request (the
+    prompt is prefilled once); the first k stream as they are written, and when all are done
+    the scorer (scoring.py) picks the k shown — on the brief's product, no other category's
+    product, the skill's shape, the platform's limits, the lint, fluency and variety.
+
+    For a grounded skill (ad copy, taglines) given the `brief`, and for skills that ask for it
+    (`Skill.redraw`: press, lyrics, story, design), when a picked draft still misses the product
+    or the shape, the missing ones are drawn again (up to REDRAWS rounds) into the pool (with,
+    for a skill whose variants stand alone, one made of the variants of several:
+    `Skill.combine`), and the pick is made again; what streamed is then replaced, as a linted
+    variant is. Brainstorms and scripts are not redrawn: a loose list or scene still serves, and
+    a redraw would double the wait for the whole reply. A variant still over a format's hard
+    limit after all that is marked (`Variant.limits`), never cut.
     """
 
     def __init__(
@@ -107,6 +111,7 @@ class SkillRun:
         linter: AdLawLinter,
         brief: str | None = None,
         params: SamplingParams | None = None,
+        draws: int | None = None,
     ) -> None:
         self._model = model
         self._skill = skill
@@ -116,17 +121,26 @@ class SkillRun:
         # Grounded skills are redrawn for the brief and the shape, others that ask for it
         # (press, lyrics, story, design) for the shape alone.
         self._redraws = bool(self._brief) or skill.redraw
+        self._draws = max(skill.n, draws or skill.n)
         self._product_terms: list[str] | None = None
-        self.redrawn = 0  # completions replaced by a redraw that fixed what they missed
-        self.completions: list[str] = []  # after the redraws: what the variants come from
-        self._request = ChatRequest(messages, params or skill.params(lang), n=skill.n)
-        self._text = OrderedText(skill.n, lambda i: skill.variant_header(i, lang))
+        self.redrawn = 0  # shown completions that came from a redraw
+        self.candidates: list[Draft] = []  # every draft the choice was made from
+        self.chosen: list[int] = []  # indices into `candidates` of the shown completions
+        self.completions: list[str] = []  # the shown completions: what the variants come from
+        params = params or skill.params(lang)
+        if self._draws > skill.n or self._redraws:  # fluency is read only where drafts compete
+            params = replace(params, logprobs=True)
+        self._request = ChatRequest(messages, params, n=self._draws)
+        self._text = OrderedText(
+            self._draws, lambda i: skill.variant_header(i, lang), shown=skill.n
+        )
         self.streamed = ""
 
     @property
     def drafts(self) -> list[str]:
-        """The completions as the model first wrote them (and as they streamed)."""
-        return self._text.completions()
+        """The first completions as the model wrote them (and as they streamed): one per
+        shown variant, before any choice or redraw."""
+        return self._text.texts()[: self._skill.n]
 
     async def deltas(self) -> AsyncIterator[TextDelta]:
         """Stream the reply as append-only text deltas."""
@@ -149,62 +163,59 @@ class SkillRun:
             yield TextDelta(piece, self.streamed)
 
     async def variants(self) -> list[Variant]:
-        """Split the completions into variants; lint them, regenerating a flagged one once."""
-        completions = self.drafts
-        if self._redraws:
-            completions = await self._redraw(completions)
-        self.completions = completions
+        """Choose the shown completions and split them into variants; lint them, replacing a
+        flagged one by a clean spare."""
+        pool = [Draft(t, f) for t, f in zip(self._text.texts(), self._text.fluency(), strict=True)]
+        if self._draws > self._skill.n or self._redraws:
+            await self._choose(pool)
+        else:
+            self.candidates, self.chosen = pool, list(range(len(pool)))
+        self.completions = [self.candidates[i].text for i in self.chosen]
         texts: list[str] = []
-        for completion in completions:
-            # A byte-level model can emit byte sequences that are not UTF-8; decoders show them
-            # as U+FFFD, which means nothing to a reader of the final copy.
-            found = self._skill.split(completion.replace(REPLACEMENT_CHARACTER, ""), self._lang)
-            # With n > 1 each completion is asked to be exactly one variant.
-            texts.extend(found[:1] if self._skill.n > 1 else found)
+        for completion in self.completions:
+            texts.extend(self._split(completion))
         if not texts:
             raise EmptyReply("no variant in the model's reply")
         variants = await self._lint(texts) if self._skill.lint else [Variant(t) for t in texts]
         return [replace(v, limits=self._skill.marks(v.text, self._lang)) for v in variants]
 
-    async def _redraw(self, completions: list[str]) -> list[str]:
-        """The completions, those off the brief or off its shape redrawn where possible."""
+    def _split(self, completion: str) -> list[str]:
+        # A byte-level model can emit byte sequences that are not UTF-8; decoders show them
+        # as U+FFFD, which means nothing to a reader of the final copy.
+        found = self._skill.split(completion.replace(REPLACEMENT_CHARACTER, ""), self._lang)
+        # With n > 1 each completion is asked to be exactly one variant.
+        return found[:1] if self._skill.n > 1 else found
+
+    async def _choose(self, pool: list[Draft]) -> None:
+        """Pick the shown drafts from `pool`, drawing more while picked ones miss the product
+        or the shape; sets `candidates`, `chosen` and `redrawn`."""
         terms = await self._terms(self._brief) if self._brief else None
-
-        def merit(completion: str) -> int:
-            """2 for copy on the brief and in shape, 1 for either, 0 for neither (a skill with
-            no brief to name is on it)."""
-            # Servers may end a completion with a newline the skill's split strips anyway.
-            shaped = self._skill.structure_problem(completion.strip(), self._lang) is None
-            named = names_product(completion, terms) if terms is not None else True
-            return named + shaped
-
-        result = list(completions)
-        scores = [merit(c) for c in result]
-        for round_ in range(1, REDRAWS + 1):
-            off = sorted((i for i, score in enumerate(scores) if score < 2), key=scores.__getitem__)
+        scorer = Scorer(self._skill, self._lang, self._linter, product_nouns(), self._brief, terms)
+        first = len(pool)
+        chosen = scorer.choose(pool, self._skill.n)
+        for round_ in range(1, REDRAWS + 1 if self._redraws else 1):
+            off = [i for i in chosen if not scorer.score(pool[i]).usable]
             if not off:
                 break
             params = self._request.params
             if params.seed is not None:  # a seeded request would draw the same text again
                 params = replace(params, seed=params.seed + 1000 * round_)
             try:
-                fresh = await self._model.complete(
-                    ChatRequest(self._request.messages, params, n=len(off))
-                )
+                request = ChatRequest(self._request.messages, params, len(off))
+                fresh = await gather(self._model, request)
             except ModelError as exc:
                 log.warning("redraw failed", extra={"code": exc.code})
                 break
-            if combined := self._skill.combine([*(result[i] for i in off), *fresh], self._lang):
-                fresh.append(combined)
-            # The worst completions take the best new ones, each only where it is an improvement.
-            better = sorted(
-                ((merit(c), c) for c in fresh if c not in result), key=lambda t: t[0], reverse=True
-            )
-            for i in off:
-                if better and better[0][0] > scores[i]:
-                    scores[i], result[i] = better.pop(0)
-                    self.redrawn += 1
-        return result
+            known = {d.text for d in pool}
+            texts = fresh.texts()
+            pool += [
+                Draft(t, f) for t, f in zip(texts, fresh.fluency(), strict=True) if t not in known
+            ]
+            if combined := self._skill.combine([*(pool[i].text for i in off), *texts], self._lang):
+                pool.append(Draft(combined))
+            chosen = scorer.choose(pool, self._skill.n)
+        self.candidates, self.chosen = pool, _in_place(chosen, self._skill.n)
+        self.redrawn = sum(i >= first for i in chosen)
 
     async def _terms(self, brief: str) -> list[str]:
         """The brief's product terms (jieba, off the event loop), found once per run."""
@@ -225,7 +236,13 @@ class SkillRun:
         return result
 
     async def _regenerate(self, taken: list[str]) -> list[str]:
-        """One more completion; its clean variants that are not already in the reply."""
+        """Clean variants not already in the reply: from the drafts not chosen, best first, or
+        else from one more completion."""
+        left = [i for i in range(len(self.candidates)) if i not in self.chosen]
+        spare = [t for i in left for t in self._split(self.candidates[i].text)]
+        clean = [t for t in dict.fromkeys(spare) if t not in taken and not self._linter.find(t)]
+        if clean:
+            return clean
         request = ChatRequest(self._request.messages, self._request.params, n=1)
         try:
             (completion,) = await self._model.complete(request)
@@ -234,3 +251,16 @@ class SkillRun:
             return []
         found = self._skill.split(completion, self._lang)
         return [t for t in found if t not in taken and not self._linter.find(t)]
+
+
+def _in_place(chosen: list[int], shown: int) -> list[int]:
+    """`chosen` ordered so that a streamed draft that was kept stays where the person saw it,
+    and the others fill the places of those dropped, best first."""
+    incoming = [i for i in chosen if i >= shown]
+    placed: list[int] = []
+    for i in range(shown):
+        if i in chosen:
+            placed.append(i)
+        elif incoming:
+            placed.append(incoming.pop(0))
+    return placed + incoming

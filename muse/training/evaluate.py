@@ -54,7 +54,8 @@ def evaluate(model_dir: Path, corpus: Path, config: EvalConfig, seed: int) -> di
     sheet = _round_robin(briefs, TASKS, config.sample_briefs)
     chosen = list({_key(b): b for b in [*scored, *sheet]}.values())
     replies = {
-        _key(r.brief): r for r in generate_replies(model_dir, chosen, seed, config.max_tokens)
+        _key(r.brief): r
+        for r in generate_replies(model_dir, chosen, seed, config.max_tokens, config.candidates)
     }
     metrics["copy"] = _copy_metrics([replies[_key(b)] for b in scored])
     metrics["structure"] = _structure_by_task(replies.values())

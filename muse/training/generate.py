@@ -1,6 +1,7 @@
 """Replies to held-out briefs, generated the way users get them: the core's skill prompts, its
-in-process engine (`LocalEngine`) and its `SkillRun` — the redraw of copy that misses the product,
-each skill's post-processing and the ad-law lint with its one regeneration."""
+in-process engine (`LocalEngine`) and its `SkillRun` — best-of-n over the drafts, the redraw of
+copy that misses the product, each skill's post-processing and the ad-law lint with its one
+regeneration."""
 
 from __future__ import annotations
 
@@ -23,12 +24,12 @@ class Reply:
     """One brief and what the model made of it."""
 
     brief: dict[str, Any]  # task, format, lang, category, brief, output (authored reference)
-    drafts: list[str]  # raw, one per completion (the ad skill asks 3), as first drawn
-    completions: list[str]  # the same after the core redrew those that missed the product
+    drafts: list[str]  # raw, one per shown completion (the ad skill shows 3), as first drawn
+    completions: list[str]  # the shown ones after best-of-n and the redraws
     variants: list[str]  # after the skill's split and the lint, as users see them
     flags: list[list[str]]  # ad-law terms still in each variant after the lint's regeneration
     rendered: str  # the reply text the core sends
-    redrawn: int  # completions redrawn because they did not name the product
+    redrawn: int  # shown completions that came from a redraw
     limits: list[list[str]]  # a platform format's limits each variant still breaks (marks)
 
 
@@ -47,14 +48,23 @@ def request_for(brief: dict[str, Any], seed: int, max_tokens: int | None) -> Cha
 
 
 def generate_replies(
-    model_dir: Path, briefs: list[dict[str, Any]], seed: int, max_tokens: int | None
+    model_dir: Path,
+    briefs: list[dict[str, Any]],
+    seed: int,
+    max_tokens: int | None,
+    candidates: int,
 ) -> list[Reply]:
-    """Generate a reply for every brief with the core's engine on `model_dir`."""
-    return asyncio.run(_generate(model_dir, briefs, seed, max_tokens))
+    """Generate a reply for every brief with the core's engine on `model_dir`, drawing
+    `candidates` drafts per three shown as serving does."""
+    return asyncio.run(_generate(model_dir, briefs, seed, max_tokens, candidates))
 
 
 async def _generate(
-    model_dir: Path, briefs: list[dict[str, Any]], seed: int, max_tokens: int | None
+    model_dir: Path,
+    briefs: list[dict[str, Any]],
+    seed: int,
+    max_tokens: int | None,
+    candidates: int,
 ) -> list[Reply]:
     linter = default_linter()
     replies: list[Reply] = []
@@ -64,7 +74,14 @@ async def _generate(
             lang = brief["lang"]
             request = request_for(brief, seed + i, max_tokens)
             run = SkillRun(
-                engine, skill, request.messages, lang, linter, brief["brief"], request.params
+                engine,
+                skill,
+                request.messages,
+                lang,
+                linter,
+                brief["brief"],
+                request.params,
+                draws=skill.draws(candidates),
             )
             async for _ in run.deltas():
                 pass

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from muse.core.config import Settings
+
 
 @dataclass(frozen=True)
 class CorpusConfig:
@@ -75,6 +77,8 @@ class EvalConfig:
     sample_briefs: int = 20  # briefs (all tasks) in the Markdown sample sheet
     max_docs: int = 500  # held-out dialogues and documents scored for perplexity
     max_tokens: int | None = None  # cap on generated tokens (None: each skill's own limit)
+    # Drafts per three shown, as serving draws them (best-of-n; MUSE_CANDIDATES' default).
+    candidates: int = Settings.model_fields["candidates"].default
 
 
 @dataclass(frozen=True)

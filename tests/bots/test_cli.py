@@ -26,9 +26,11 @@ async def test_ask_writes_three_ad_variants_and_keeps_history(tmp_path: Path) ->
         result = json.loads(out)
         assert result["skill"] == "ad" and len(result["variants"]) == 3
         assert result["timings"]["total_s"] > 0 and result["timings"]["first_token_s"] > 0
-        assert server.bodies[0]["n"] == 3 and server.bodies[0]["stream"] is True
-        # The fake server's copy never names 新款服装, so the core redrew it (not streamed).
-        assert all(body["stream"] is False for body in server.bodies[1:])
+        # Best-of-n: eight drafts with their log-probs for the three shown.
+        first = server.bodies[0]
+        assert first["n"] == 8 and first["stream"] is True and first["logprobs"] is True
+        # The fake server's copy never names 新款服装, so the core drew more (REDRAWS rounds).
+        assert len(server.bodies) == 3 and all(b["n"] == 3 for b in server.bodies[1:])
 
         code, out, err = await muse(env, "ask", "-", stdin="再活泼一点", cwd=tmp_path)
         assert code == 0, err

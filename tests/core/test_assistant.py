@@ -45,16 +45,17 @@ async def test_text_over_the_limit_is_refused_clearly(core, model) -> None:
     assert model.requests == []
 
 
-async def test_ad_streams_three_variants_in_order_and_asks_n3(core, model) -> None:
+async def test_ad_draws_eight_and_streams_three_variants_in_order(core, model) -> None:
     events = await send(core, "/ad 新款秋季风衣，轻薄防风")
     done = done_of(events)
     assert done.skill == "ad" and len(done.variants) == 3
-    (request,) = model.requests
-    assert request.n == 3 and "新款秋季风衣" in prompt_texts(request)
+    (request,) = model.requests  # best-of-n: one request for every draft
+    assert request.n == 8 and request.params.logprobs and "新款秋季风衣" in prompt_texts(request)
     deltas = [e for e in events if isinstance(e, TextDelta)]
     streamed = "".join(d.delta for d in deltas)
     assert deltas[-1].text == streamed  # append-only: each `text` is the sum of the deltas
     assert streamed.index("回声1") < streamed.index("回声2") < streamed.index("回声3")
+    assert "回声4" not in streamed  # the other drafts are candidates, never shown as written
     assert done.message_id is not None
 
 
@@ -134,18 +135,15 @@ async def test_forget_confirms_and_history_is_gone(core, model) -> None:
     assert "别人的话题" in prompt_texts(model.requests[-1])
 
 
-async def test_ad_law_term_regenerated_once_then_marked(core, model) -> None:
-    calls = {"n": 0}
-
+async def test_ad_law_terms_lose_to_clean_drafts_else_are_marked(core, model) -> None:
     def reply(request: ChatRequest, index: int) -> str:
-        calls["n"] += 1
-        if request.n == 3 and index == 0:
+        if index == 0:
             return "全网最好的风衣\n穿上它，你就是第一名。"
-        return f"轻薄风衣{calls['n']}\n通勤出游都合适。"
+        return f"轻薄风衣{index}\n通勤出游都合适。"
 
     model.reply = reply
     done = done_of(await send(core, "/ad 风衣"))
-    assert len(model.requests) == 2  # the first request, then one regeneration
+    assert len(model.requests) == 1  # best-of-n had clean drafts to show instead
     assert all(not v.lint_flags for v in done.variants)
     assert not any("最" in v.text for v in done.variants)
 

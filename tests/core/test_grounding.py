@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from muse.core.adlaw import default_linter
+from muse.core.config import Settings
 from muse.core.generation import REDRAWS, SkillRun
 from muse.core.llm.client import ChatMessage, ChatRequest
 from muse.core.messages import Action, Done, Kind
 from muse.core.skills.registry import get_skill
 from tests.conversation import send
 from tests.fake_model import FakeModel
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Best-of-n off (three drafts for three ads, one tagline set): the redraw alone."""
+    return settings.model_copy(update={"candidates": 3})
 
 
 def done_of(events: list) -> Done:
@@ -29,6 +38,22 @@ async def test_an_ad_variant_that_misses_the_product_is_redrawn(core, model) -> 
     assert [r.n for r in model.requests] == [3, 1]  # the reply, then one redraw of one variant
     assert len(done.variants) == 3 and all("风衣" in v.text for v in done.variants)
     assert "忙里偷闲" not in done.text
+
+
+async def test_an_ad_law_term_is_regenerated_once(core, model) -> None:
+    calls = {"n": 0}
+
+    def reply(request: ChatRequest, index: int) -> str:
+        calls["n"] += 1
+        if request.n == 3 and index == 0:
+            return "全网最好的风衣\n穿上它，你就是第一名。"
+        return f"轻薄风衣{calls['n']}\n通勤出游都合适。"
+
+    model.reply = reply
+    done = done_of(await send(core, "/ad 风衣"))
+    assert len(model.requests) == 2  # the first request, then one regeneration
+    assert all(not v.lint_flags for v in done.variants)
+    assert not any("最" in v.text for v in done.variants)
 
 
 async def test_ads_and_taglines_ask_the_model_to_spell_the_product_out(core, model) -> None:
@@ -141,9 +166,10 @@ async def test_a_redraw_replaces_only_what_it_improves(core, model) -> None:
     model.reply = reply
     done = done_of(await send(core, "/ad 新款风衣"))
     assert [r.n for r in model.requests] == [3, 2, 1]  # the second round redraws one
-    # The best new draw went to the first; the other new one is no better than "好好生活".
+    # Naming the product outranks the shape: the one-liner stays where it streamed, the draw
+    # that fixes everything takes the off-brief one's place, and "周末愉快" is no better.
     assert [v.text for v in done.variants] == [
+        "风衣就是风衣",
         "这件风衣\n通勤正好。",
-        "好好生活\n慢慢来。",
         "风衣\n轻薄防风。",
     ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from muse.core.config import Settings
 from muse.core.generation import REDRAWS
 from muse.core.llm.client import ChatRequest
 from muse.core.messages import Action, Done, Kind
@@ -11,6 +14,12 @@ from tests.fake_model import FakeModel
 
 XHS = "通勤包里的防晒\n☀️ 「轻岚」防晒霜抹开像一层水。\n#防晒霜 #通勤 #油皮"
 XHS_LONG_TITLE = XHS.replace("通勤包里的防晒", "通勤包里的防晒，油皮挤地铁一整天也不闷不黏")
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Best-of-n off (three drafts for three ads, one tagline set): the redraw alone."""
+    return settings.model_copy(update={"candidates": 3})
 
 
 def done_of(events: list) -> Done:

@@ -133,6 +133,9 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[MuseCore, FakeModel]]:
     settings = Settings(
         MUSE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'muse.db'}",
         MUSE_MODEL_PATH=tmp_path / "no-model-here",
+        # One draft per shown completion: the replayed model answers the authored reply, which
+        # the history must then hold as it is (best-of-n would choose among copies of it).
+        MUSE_CANDIDATES=3,
     )
     model = FakeModel()
     async with MuseCore(settings, model=model) as core:

@@ -39,6 +39,7 @@ class AdSkill(PlatformSkill):
     n = 3
     lint = True
     grounded = True
+    best_of = True
     command = CommandSpec(
         placeholder={"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
         example={

@@ -21,6 +21,8 @@ from muse.core.messages import Action, Lang, Variant
 # "Decoding settings"); the core adds the brief's names (generation.py). A model that copies on
 # its own does without: drop it here. Servers without the processor ignore it.
 COPY_PRIOR: Mapping[str, float] = MappingProxyType({"copy_bias": 12.0})
+# `Settings.candidates` counts the drafts for three shown completions (an ad's variants).
+CANDIDATES_PER = 3
 
 
 class Skill(ABC):
@@ -31,6 +33,7 @@ class Skill(ABC):
     lint: bool = False  # run the ad-law lint on the variants (ad copy and taglines)
     grounded: bool = False  # each completion must name the brief's product (ad copy, taglines)
     redraw: bool = False  # redraw a completion that breaks the structure (grounded skills do)
+    best_of: bool = False  # draw more completions than shown and pick the best (scoring.py)
     # The slash command that runs the skill and its texts; None for a skill with no command
     # (chat answers plain messages). commands.py derives parsing, usage and /help from it.
     command: ClassVar[CommandSpec | None] = None
@@ -80,6 +83,13 @@ class Skill(ABC):
         unchanged. Serving redraws ad copy and tagline sets that fail (generation.py); training
         keeps only data that passes (authored.py); `muse train eval` reports the share.
         """
+
+    def draws(self, candidates: int) -> int:
+        """Completions to draw for the `n` shown: `candidates` (`Settings.candidates`) per
+        three shown, rounded up, for a skill that picks; `n` for one that does not."""
+        if not self.best_of:
+            return self.n
+        return max(self.n, -(-candidates * self.n // CANDIDATES_PER))
 
     def with_format(self, fmt: Format | None) -> Skill:
         """This skill writing for platform `fmt`; only skills that take formats accept one."""

@@ -43,6 +43,7 @@ class TaglineSkill(PlatformSkill):
     n = 1
     lint = True
     grounded = True
+    best_of = True
     command = CommandSpec(
         placeholder={"zh": "<产品或品牌简介>", "en": "<product or brand brief>"},
         example={"zh": "社区咖啡馆，周末早午餐", "en": "Neighbourhood café with weekend brunch"},

@@ -87,6 +87,7 @@ class PartsSkill(TemplatedSkill):
     shape is redrawn."""
 
     redraw = True
+    best_of = True
 
     def render(self, variants: list[Variant], lang: Lang) -> str:
         """The parts separated by blank lines."""

@@ -34,5 +34,5 @@ DTYPES = ("auto", "float32", "bfloat16", "float16")
 
 # `muse serve-model`: the defaults above, one engine for every bot replica.
 SERVER_ENGINE = EngineConfig()
-# `muse chat` / `muse ask`: one person, at most a few completions at once (the ad skill asks 3).
-IN_PROCESS = EngineConfig(max_num_seqs=8, max_queue=64)
+# `muse chat` / `muse ask`: one person, a request or two at once (an /ad draws 8 candidates).
+IN_PROCESS = EngineConfig(max_num_seqs=16, max_queue=64)
