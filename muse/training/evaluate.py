@@ -35,6 +35,7 @@ from muse.training.presets import EvalConfig
 from muse.training.sheet import write_sheet
 from muse.training.textmetrics import (
     distinct,
+    drift,
     keyword_coverage,
     product_mention,
     repeated_4grams,
@@ -141,9 +142,21 @@ def _copy_metrics(replies: list[Reply]) -> dict[str, Any]:
                 )
                 for r in mine
             ),
-            # The same before the core redrew the copy that missed the product: the model alone.
+            # The same for the first drafts, before best-of-n and the redraws: the model alone.
             "product_mention_first_draw": _mean(
                 product_mention(r.brief["brief"], r.brief["lang"], r.drafts) for r in mine
+            ),
+            # Outputs that name another category's product, as delivered and as first drawn.
+            "drift": _mean(
+                drift(
+                    r.brief["brief"],
+                    r.brief["lang"],
+                    r.variants if task == "ad" else ["\n".join(r.variants)],
+                )
+                for r in mine
+            ),
+            "drift_first_draw": _mean(
+                drift(r.brief["brief"], r.brief["lang"], r.drafts) for r in mine
             ),
             "redrawn_share": _mean(r.redrawn / len(r.drafts) for r in mine),
             "keyword_coverage": _mean(keyword_coverage(r.brief["brief"], r.variants) for r in mine),

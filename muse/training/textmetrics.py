@@ -11,6 +11,7 @@ from functools import cache
 from types import ModuleType
 
 from muse.core.brief import keywords, names_product, product_terms
+from muse.core.drift import product_nouns
 from muse.core.formats import get_format
 from muse.core.messages import Lang
 from muse.core.skills.brainstorm import IDEAS
@@ -47,6 +48,14 @@ def product_mention(brief: str, lang: Lang, outputs: Sequence[str]) -> float | N
     if not terms or not outputs:
         return None
     return sum(names_product(o, terms) for o in outputs) / len(outputs)
+
+
+def drift(brief: str, lang: Lang, outputs: Sequence[str]) -> float | None:
+    """Share of the outputs that name another category's product (core/drift.py's nouns)."""
+    if not outputs:
+        return None
+    nouns = product_nouns()
+    return sum(bool(nouns.foreign(o, brief, lang)) for o in outputs) / len(outputs)
 
 
 def keyword_coverage(brief: str, outputs: Sequence[str]) -> float | None:

@@ -7,6 +7,7 @@ import random
 from muse.training.overlap import GRAM, TrainingText
 from muse.training.textmetrics import (
     distinct,
+    drift,
     keyword_coverage,
     product_mention,
     repeated_4grams,
@@ -71,6 +72,13 @@ def test_structure_report_checks_the_skills_shape() -> None:
     assert good == {"followed": True, "count_ok": True, "within_length": 1.0}
     bad = structure_report("tagline", ["只有一条"], ["只有一条"], "zh")
     assert bad["followed"] is False and bad["count_ok"] is False
+
+
+def test_drift_counts_outputs_that_name_another_categorys_product() -> None:
+    brief = "「川味坊」火锅底料，牛油麻辣"
+    outputs = ["川味坊火锅底料，一包煮一锅", "吃完火锅，骑共享单车回家", "牛油锅底够味"]
+    assert drift(brief, "zh", outputs) == 1 / 3
+    assert drift(brief, "zh", []) is None
 
 
 def test_product_mention_counts_outputs_that_name_the_brand_or_the_product() -> None:

@@ -67,6 +67,8 @@ def test_eval_wrote_metrics_and_the_sample_sheet(tiny_run: Path) -> None:
         for key in (
             "product_mention",
             "product_mention_first_draw",
+            "drift",
+            "drift_first_draw",
             "redrawn_share",
             "keyword_coverage",
             "distinct_1",
