@@ -29,7 +29,7 @@ from muse.core.llm.engine.generation import Generation
 from muse.core.llm.engine.loader import Loaded, limit_threads, load, pick_device, pick_dtype
 from muse.core.llm.engine.metrics import EngineMetrics
 from muse.core.llm.engine.runner import ModelRunner
-from muse.core.llm.engine.scheduler import Outputs, Scheduler
+from muse.core.llm.engine.scheduler import Batch, Outputs, Scheduler
 from muse.core.llm.engine.sequence import (
     FINISH_ABORT,
     FINISH_ERROR,
@@ -228,13 +228,31 @@ class Engine:
             try:
                 tokens, logprobs = runner.run(batch)
             except Exception:
-                logger.exception("model step failed; its requests end with an error")
-                with self._cond:
-                    requests = batch.requests or list(dict.fromkeys(s.request for s in batch.seqs))
-                    self._dispatch(scheduler.fail(requests))
+                self._isolate(batch, scheduler, runner)
                 continue
             with self._cond:
                 self._dispatch(scheduler.postprocess(batch, tokens, logprobs, time.monotonic()))
+
+    def _isolate(self, batch: Batch, scheduler: Scheduler, runner: ModelRunner) -> None:
+        """A step failed: run it again one request at a time, so that only a request that also
+        fails alone ends with an error and the others go on (a bad seed, a processor that
+        raises on one request's arguments). Running a step again is safe: the forward pass
+        rewrites the same keys and values, and the sampler updates nothing until it succeeds."""
+        requests = batch.requests or list(dict.fromkeys(s.request for s in batch.seqs))
+        if len(requests) > 1:
+            logger.warning("model step failed for %d requests; running each alone", len(requests))
+        for request in requests:
+            seqs = [seq for seq in batch.seqs if seq.request is request]
+            alone = Batch(batch.prefill, [request] if batch.prefill else [], seqs)
+            try:
+                tokens, logprobs = runner.run(alone)
+            except Exception:
+                logger.exception("model step failed; its request ends with an error")
+                with self._cond:
+                    self._dispatch(scheduler.fail([request]))
+                continue
+            with self._cond:
+                self._dispatch(scheduler.postprocess(alone, tokens, logprobs, time.monotonic()))
 
     def _dispatch(self, outputs: Outputs) -> None:
         """Hand a step's outputs, grouped by request, to the event loop (one callback)."""

@@ -25,6 +25,7 @@ class Detokenizer:
         self._prefix = 0  # start of the decoding window in _ids
         self._read = len(self._ids)  # ids before this are already in _text
         self._text = ""
+        self.stops = stops  # the stop strings it cuts at
         self._scanner = StopScanner(stops)
 
     @property

@@ -40,7 +40,8 @@ def sampling_options(fields: Mapping[str, Any]) -> SamplingOptions:
         # No max_tokens: as much as the context leaves (the engine clips it to that anyway).
         max_tokens=integer({"max_tokens": max_tokens}, "max_tokens", 1, None, 1 << 30),
         stop=_stops(fields.get("stop")),
-        seed=integer(fields, "seed", None, None, None),
+        # torch's generators take 64 bits; a larger seed once failed the whole batch it joined.
+        seed=integer(fields, "seed", -(2**63), 2**64 - 1, None),
         extra_args=extra_args(fields.get("vllm_xargs")),
     )
 

@@ -11,6 +11,7 @@ nothing is ever preempted; a full set of slots makes requests wait, a full queue
 from __future__ import annotations
 
 import heapq
+import logging
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -27,6 +28,8 @@ from muse.core.llm.engine.sequence import (
     SeqOutput,
     Sequence,
 )
+
+logger = logging.getLogger(__name__)
 
 Outputs = list[tuple[Request, SeqOutput]]
 
@@ -127,7 +130,13 @@ class Scheduler:
             seq.token_ids.append(token)
             seq.generated += 1
             seq.last_token_at = now
-            output = replace(self._advance(seq, token), token_id=token, logprob=logprob)
+            try:
+                output = replace(self._advance(seq, token), token_id=token, logprob=logprob)
+            except Exception:
+                # A failure in one sequence's decoding (its detokenizer, its stop strings)
+                # ends that sequence alone; the batch goes on.
+                logger.exception("decoding a sequence failed; it ends with an error")
+                output = self._finish(seq, FINISH_ERROR, "", tokens=1)
             outputs.append((seq.request, output))
         return outputs
 

@@ -213,6 +213,7 @@ MALFORMED = [
     ({"messages": MESSAGES, "n": 9}, 400, "at most 8"),
     ({"messages": MESSAGES, "stop": ["a", "b", "c", "d", "e"]}, 400, "stop"),
     ({"messages": MESSAGES, "stream": "yes"}, 400, "stream"),
+    ({"messages": MESSAGES, "seed": 2**64}, 400, "seed"),
     ({"messages": MESSAGES, "logprobs": "yes"}, 400, "logprobs"),
     ({"messages": MESSAGES, "logprobs": True, "top_logprobs": 2}, 400, "top_logprobs"),
     ({"messages": MESSAGES, "presence_penalty": 3}, 400, "presence_penalty"),
