@@ -22,9 +22,10 @@ def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 async def muse(
-    env: Mapping[str, str], *args: str, stdin: str = "", cwd: Path | None = None
+    env: Mapping[str, str], *args: str | bytes, stdin: str | bytes = "", cwd: Path | None = None
 ) -> tuple[int, str, str]:
-    """Run `muse ARGS…`; returns exit code, stdout and stderr."""
+    """Run `muse ARGS…` (bytes for arguments and input that are not UTF-8); returns exit code,
+    stdout and stderr."""
     proc = await asyncio.create_subprocess_exec(
         *MUSE,
         *args,
@@ -34,6 +35,7 @@ async def muse(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), timeout=120)
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    out, err = await asyncio.wait_for(proc.communicate(data), timeout=120)
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()

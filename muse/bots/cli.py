@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -60,6 +61,9 @@ def load_settings(log_level: str = "WARNING") -> Settings:
 def chat(user: UserOption = None) -> None:
     """Chat in the terminal; history survives restarts. /quit leaves."""
     settings = load_settings("ERROR")
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # A line with bytes that are not UTF-8 reads as U+FFFD instead of ending the session.
+        sys.stdin.reconfigure(errors="replace")
 
     async def main() -> None:
         async with MuseCore(settings) as core:
@@ -79,7 +83,8 @@ def ask(
     """One turn, non-interactive, in the same history as `muse chat`."""
     settings = load_settings("ERROR")
     if text == "-":
-        text = sys.stdin.read().strip()
+        # Bytes, decoded here: a text stdin would raise on bytes that are not UTF-8.
+        text = sys.stdin.buffer.read().decode("utf-8", "replace").strip()
 
     async def main() -> int:
         async with MuseCore(settings) as core:

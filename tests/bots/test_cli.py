@@ -95,6 +95,21 @@ async def test_chat_streams_replies_and_shares_history_with_ask(tmp_path: Path) 
         assert any("我们在做秋季风衣" in m["content"] for m in server.bodies[-1]["messages"])
 
 
+async def test_bytes_that_are_not_utf8_are_stored_and_answered(tmp_path: Path) -> None:
+    async with fake_openai_server() as server:
+        env = environment(tmp_path, MUSE_MODEL_URL=server.url)
+        code, _, err = await muse(env, "ask", b"\xff\xfe hello \x01world", cwd=tmp_path)
+        assert code == 0, err
+        code, _, err = await muse(env, "ask", "-", stdin=b"caf\xe9 \x1b[1m\x00ok", cwd=tmp_path)
+        assert code == 0, err
+        code, out, err = await muse(env, "chat", stdin=b"\xc3 chat line\n/quit\n", cwd=tmp_path)
+        assert code == 0 and "Autumn" in out, err
+    users = [m["content"] for m in server.bodies[-1]["messages"] if m["role"] == "user"]
+    # Each turn was stored (the history carries it) with undecodable bytes as U+FFFD and the
+    # control characters gone.
+    assert users == ["\ufffd\ufffd hello world", "caf\ufffd [1mok", "\ufffd chat line"]
+
+
 async def test_kill_9_mid_generation_leaves_no_dangling_turn(tmp_path: Path) -> None:
     async with fake_openai_server("endless") as server:
         env = environment(tmp_path, MUSE_MODEL_URL=server.url)

@@ -14,6 +14,7 @@ from typing import Any
 from muse.bots.slack.render import ACTION_PREFIX
 from muse.core.commands import ARGUMENT_COMMANDS
 from muse.core.messages import Action, Incoming, Kind
+from muse.core.sanitize import clean_text
 
 PLATFORM = "slack"
 # Slash commands Muse registers: one per core command that takes an argument, and /muse for
@@ -32,7 +33,8 @@ Payload = Mapping[str, Any]
 
 def plain_text(text: str, bot_user_id: str | None = None) -> str:
     """Slack mrkdwn as plain text: links, channels and special mentions spelled out,
-    entities decoded, user mentions kept as `<@U…>` except the bot's own, which is removed."""
+    entities decoded, user mentions kept as `<@U…>` except the bot's own, which is removed;
+    lone surrogates and control characters cleaned (core/sanitize.py)."""
 
     def token(match: re.Match[str]) -> str:
         inner = match.group(1)
@@ -48,7 +50,7 @@ def plain_text(text: str, bot_user_id: str | None = None) -> str:
         url = target.removeprefix("mailto:")
         return url if not label or label == url else f"{label} ({url})"
 
-    text = _TOKEN.sub(token, text)
+    text = _TOKEN.sub(token, clean_text(text))
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
@@ -80,7 +82,7 @@ def command_incoming(body: Payload) -> Incoming:
         command=name,
         kind=Kind.DIRECT if channel.startswith("D") else Kind.COMMAND,
         event_id=f"command:{body['trigger_id']}",
-        user_name=body.get("user_name"),
+        user_name=clean_text(body["user_name"]) if body.get("user_name") else None,
     )
 
 

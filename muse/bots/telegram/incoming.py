@@ -15,6 +15,7 @@ from telegram import CallbackQuery, Message, MessageEntity, Update
 from telegram.constants import ChatType
 
 from muse.core.messages import Incoming, Kind
+from muse.core.sanitize import clean_text
 
 from .callbackdata import Press
 from .texts import MENU_NAMES
@@ -100,15 +101,18 @@ def mention_spans(message: Message, bot: BotIdentity, caption: bool = False) -> 
 
 
 def core_text(message: Message, bot: BotIdentity) -> str:
-    """The text for the core: Muse's own @mentions removed, so "@Muse /ad …" is a command."""
+    """The text for the core: Muse's own @mentions removed, so "@Muse /ad …" is a command;
+    lone surrogates and control characters cleaned (core/sanitize.py)."""
     raw = message.text or ""
-    units = raw.encode("utf-16-le")
+    # Entity offsets count UTF-16 units; "surrogatepass" keeps a lone surrogate as its one unit
+    # until the text is cleaned.
+    units = raw.encode("utf-16-le", "surrogatepass")
     kept, position = bytearray(), 0
     for entity in sorted(mention_spans(message, bot), key=lambda e: e.offset):
         kept += units[2 * position : 2 * entity.offset]
         position = entity.offset + entity.length
     kept += units[2 * position :]
-    return kept.decode("utf-16-le").strip()
+    return clean_text(kept.decode("utf-16-le", "surrogatepass")).strip()
 
 
 def event_id(bot: BotIdentity, update: Update) -> str:
@@ -134,7 +138,7 @@ def message_incoming(
         thread_id=thread_id if kind is Kind.MENTION else None,
         event_id=event_id(bot, update),
         message_id=str(message.message_id),
-        user_name=user.full_name if user else None,
+        user_name=clean_text(user.full_name) if user else None,
         language=user.language_code if user else None,
     )
 
@@ -152,7 +156,7 @@ def callback_incoming(update: Update, bot: BotIdentity, press: Press) -> Incomin
         text="",
         kind=Kind.ACTION,
         event_id=event_id(bot, update),
-        user_name=query.from_user.full_name,
+        user_name=clean_text(query.from_user.full_name),
         language=query.from_user.language_code,
         action=press.action,
         target_message_id=press.target_message_id,

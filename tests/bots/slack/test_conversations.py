@@ -44,6 +44,18 @@ async def test_dm_history_carries_across_turns(slack: Harness) -> None:
     assert len(slack.slack.messages("DALICE")) == 2
 
 
+async def test_text_that_utf8_cannot_hold_is_cleaned_stored_and_answered(slack: Harness) -> None:
+    # A JSON body may carry a lone surrogate ("\\ud800"); NUL and escapes are control bytes.
+    await slack.slack.dm("秋季\ud800风衣\x00\x1b[0m")
+    await slack.settle()
+    (posted,) = slack.slack.messages("DALICE")
+    # The model echoed it; the core drops U+FFFD from what a model writes.
+    assert posted.body() == "关于「秋季风衣[0m」，可以从通勤场景切入。"
+    await slack.slack.dm("再想一个角度")
+    await slack.settle()
+    assert "秋季\ufffd风衣[0m" in [m.content for m in slack.model.requests[-1].messages]
+
+
 async def test_another_persons_dm_is_another_conversation(slack: Harness) -> None:
     await slack.slack.dm("我们在做秋季风衣")
     await slack.settle()

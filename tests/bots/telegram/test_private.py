@@ -63,6 +63,24 @@ async def test_a_private_brainstorm_streams_into_one_message_and_keeps_history(
     assert TOKEN.encode() not in (tmp_path / "muse.db").read_bytes()
 
 
+async def test_text_that_utf8_cannot_hold_is_cleaned_stored_and_answered(
+    api: FakeBotApi, settings: Settings, model: FakeModel
+) -> None:
+    async with MuseCore(settings, model=model) as core:
+        adapter = TelegramAdapter(settings, core)
+        await adapter.start()
+        # A lone surrogate arrives as "\\ud800" in the update's JSON; NUL is a control byte.
+        await say(api, ME, XIAOHONG, "我们在做\ud800秋季风衣\x00")
+        await api.wait_for(lambda: finished(api, ME))
+        await say(api, ME, XIAOHONG, "再口语化一点")
+        await api.wait_for(lambda: finished(api, ME, 2))
+        await adapter.stop()
+    first, _ = api.bot_messages(ME)
+    assert "我们在做秋季风衣" in first["text"]  # the core drops U+FFFD from model output
+    history = [m.content for m in model.requests[-1].messages]
+    assert "我们在做\ufffd秋季风衣" in history
+
+
 @pytest.mark.parametrize(
     ("text", "start"),
     [
