@@ -193,6 +193,8 @@ class Assistant:
             budget = self._settings.history_tokens
             history = await self._store.turns(conversation.id, budget // MESSAGE_OVERHEAD + 1)
             prompt = build_prompt(skill.system_prompt(lang), history, content, budget)
+            # A crash cut off an earlier reply here: say so once (README, "Crash safety").
+            interrupted = await self._store.take_interrupted(conversation.id)
             turn_id = await self._store.add_user_turn(
                 conversation.id,
                 msg.user_id,
@@ -223,9 +225,9 @@ class Assistant:
                 raise
             # History keeps the clean reply; lint markers are for the person, not the model.
             stored = skill.render([Variant(v.text) for v in variants], lang)
-            notices: tuple[str, ...] = ()
+            notices: tuple[str, ...] = (text("reply_interrupted", lang),) if interrupted else ()
             if prompt.dropped and not conversation.trim_notice_sent:
-                notices = (text("history_trimmed", lang),)
+                notices += (text("history_trimmed", lang),)
                 await self._store.mark_trim_notice(conversation.id)
             reply_id: int | None = None
             try:

@@ -75,6 +75,11 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "zh": "谢谢反馈！可以点「重新生成」，或直接告诉我哪里需要改。",
         "en": "Thanks for the feedback! Tap Regenerate, or tell me what to change.",
     },
+    "reply_interrupted": {
+        "zh": "（上次的回复还没写完，Muse 就中断了，那条没有保存。需要的话请再发一次。）",
+        "en": "(Muse was interrupted before it finished your last reply, so it was not saved. "
+        "Send it again if you still need it.)",
+    },
     "history_trimmed": {
         "zh": "（对话较长，较早的内容已不在本次参考范围内。发送 /reset 可开始新对话。）",
         "en": "(This conversation is long, so older messages are no longer taken into account. "

@@ -4,8 +4,10 @@ local fake OpenAI-compatible server (real HTTP/SSE) or the tiny in-process model
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,6 +16,7 @@ from muse.core.config import Settings
 from muse.core.history.db import Database
 from muse.core.history.models import Message
 from muse.core.service import MuseCore
+from muse.core.texts import text
 from tests.fake_openai import fake_openai_server
 from tests.muse_process import MUSE, environment, muse
 
@@ -137,10 +140,22 @@ async def test_kill_9_mid_generation_leaves_no_dangling_turn(tmp_path: Path) -> 
             return [str(s) for s in await session.scalars(select(Message.status))]
 
     assert await statuses() == ["pending"]
+    with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///"))) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     settings = Settings(_env_file=None, MUSE_DATABASE_URL=url, MUSE_MODEL_URL=server.url)
     async with MuseCore(settings):
         pass
     assert await statuses() == ["failed"]
+    # The next message in that conversation works and says, once, that the reply was lost.
+    async with fake_openai_server() as server:
+        env["MUSE_MODEL_URL"] = server.url
+        code, out, err = await muse(env, "ask", "--json", "还在吗", cwd=tmp_path)
+        assert code == 0, err
+        assert json.loads(out)["notices"] == [text("reply_interrupted", "zh")]
+        code, out, err = await muse(env, "ask", "--json", "再来", cwd=tmp_path)
+        assert code == 0 and json.loads(out)["notices"] == [], err
+        # The lost turn is not in the history the model sees.
+        assert "写一首很长的诗" not in str(server.bodies[-1]["messages"])
 
 
 async def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:

@@ -27,6 +27,9 @@ from muse.core.history.models import (
 from muse.core.history.store import ConversationKey, RepliedMessage, Scope, Turn
 from muse.core.llm.client import Role
 
+# `Message.error` of a turn a crash left pending, before and after its person was told.
+INTERRUPTED = "interrupted"
+INTERRUPTED_TOLD = "interrupted, told"
 log = logging.getLogger(__name__)
 
 # Bulk statements here never touch objects loaded in the session, so skip syncing them.
@@ -371,9 +374,25 @@ class SqlHistoryStore:
             result = await session.execute(
                 update(Message)
                 .where(Message.status == Status.PENDING)
-                .values(status=Status.FAILED, error="interrupted")
+                .values(status=Status.FAILED, error=INTERRUPTED)
                 .execution_options(**NO_SYNC)
             )
         if result.rowcount:
             log.info("%d turns left pending by an interruption marked failed", result.rowcount)
         return result.rowcount
+
+    async def take_interrupted(self, conversation_id: int) -> bool:
+        """Whether a turn of the conversation was cut off by a crash and its person not yet
+        told; telling is this call: each interrupted turn is reported once."""
+        async with self._session() as session, session.begin():
+            result = await session.execute(
+                update(Message)
+                .where(
+                    Message.conversation_id == conversation_id,
+                    Message.status == Status.FAILED,
+                    Message.error == INTERRUPTED,
+                )
+                .values(error=INTERRUPTED_TOLD)
+                .execution_options(**NO_SYNC)
+            )
+        return bool(result.rowcount)

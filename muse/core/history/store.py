@@ -142,6 +142,11 @@ class HistoryStore(Protocol):
         """At start: mark turns left pending by a crash as failed; returns how many."""
         ...
 
+    async def take_interrupted(self, conversation_id: int) -> bool:
+        """Whether a turn of the conversation was cut off by a crash and not yet reported;
+        reports it (True once per interrupted turn)."""
+        ...
+
 
 class ThreadLinks(Protocol):
     """Message → reply-thread root, for platforms whose replies do not name their thread."""

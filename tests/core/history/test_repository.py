@@ -18,6 +18,7 @@ from tests.core.history.conftest import RETENTION
 
 IDLE = timedelta(hours=3)
 DM = ConversationKey("slack", "T1", Scope.DM, user_id="alice")
+COMMAND = ConversationKey("slack", "T1", Scope.COMMAND, "C1", user_id="alice")
 
 
 async def _turn(store: SqlHistoryStore, conversation_id: int, user: str, text: str) -> int:
@@ -258,6 +259,22 @@ async def test_close_pending_after_a_crash(database_url: str) -> None:
     assert sorted(statuses, key=str) == sorted(
         [("ok", None), ("ok", None), ("failed", "interrupted")], key=str
     )
+
+
+async def test_an_interrupted_turn_is_reported_once_in_its_own_conversation(
+    database_url: str,
+) -> None:
+    async with Database(database_url) as db:
+        store = SqlHistoryStore(db, RETENTION)
+        conversation = await store.open_conversation(DM, IDLE)
+        other = await store.open_conversation(COMMAND, IDLE)
+        await store.add_user_turn(conversation.id, "alice", "中断的", 3, "chat")
+        failed = await store.add_user_turn(other.id, "alice", "失败的", 3, "chat")
+        await store.fail_turn(failed, "model_unavailable")  # told at the time, not a crash
+        assert await store.close_pending() == 1
+        assert not await store.take_interrupted(other.id)
+        assert await store.take_interrupted(conversation.id)
+        assert not await store.take_interrupted(conversation.id)
 
 
 async def test_turns_limit_returns_the_newest_oldest_first(store: SqlHistoryStore) -> None:
