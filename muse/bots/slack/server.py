@@ -15,12 +15,16 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
+from muse.core.httpguard import GuardedSite, HttpLimits, body_deadline, runner_options
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/health"  # for a load balancer or an uptime check; answers while serving
 RETRY_HEADER = "X-Slack-Retry-Num"
 NO_RETRY_HEADER = "X-Slack-No-Retry"
+# Slack's event payloads are small; its retries come after 3 s, so slow clients get no more.
+LIMITS = HttpLimits(max_body_bytes=1 << 20)
 
 
 class SlackHttpServer:
@@ -42,12 +46,16 @@ class SlackHttpServer:
 
     async def start(self) -> None:
         """Bind and serve."""
-        web_app = web.Application()
+        web_app = web.Application(
+            middlewares=[body_deadline(LIMITS)], client_max_size=LIMITS.max_body_bytes
+        )
         web_app.router.add_post(EVENTS_PATH, self._handle)
         web_app.router.add_get(HEALTH_PATH, _health)
-        self._runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=1.0)
+        self._runner = web.AppRunner(
+            web_app, access_log=None, shutdown_timeout=1.0, **runner_options(LIMITS)
+        )
         await self._runner.setup()
-        await web.TCPSite(self._runner, self._host, self._port).start()
+        await GuardedSite(self._runner, self._host, self._port, LIMITS).start()
         log.info("slack http endpoint listening", extra={"port": self.port, "path": EVENTS_PATH})
 
     async def stop(self) -> None:

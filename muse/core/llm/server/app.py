@@ -16,6 +16,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from muse.core.httpguard import GuardedSite, HttpLimits, body_deadline, runner_options
 from muse.core.llm.client import ModelRequestRejected
 from muse.core.llm.engine.config import EngineConfig
 from muse.core.llm.engine.core import Engine
@@ -36,14 +37,17 @@ logger = logging.getLogger(__name__)
 
 # Seconds a client refused for a full queue should wait: about one short generation.
 RETRY_AFTER_S = 1
-MAX_BODY_BYTES = 4 * 2**20
+# Chat prompts of the whole context fit in far less than 4 MiB; see httpguard.py for the rest.
+LIMITS = HttpLimits(max_body_bytes=4 * 2**20)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def build_app(engine: Engine, name: str) -> web.Application:
     """The aiohttp application serving a started `engine` as model `name`."""
-    app = web.Application(middlewares=[_errors], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(
+        middlewares=[_errors, body_deadline(LIMITS)], client_max_size=LIMITS.max_body_bytes
+    )
     app[STATE] = ServerState(engine, name, int(time.time()))
     app.router.add_post("/v1/chat/completions", chat_completions)
     app.router.add_post("/v1/completions", completions)
@@ -57,13 +61,15 @@ class ModelServer:
     """The HTTP listener around a started engine: `start()` returns the base URL (…/v1)."""
 
     def __init__(self, engine: Engine, name: str, host: str, port: int) -> None:
-        self._runner = web.AppRunner(build_app(engine, name), handle_signals=False)
+        self._runner = web.AppRunner(
+            build_app(engine, name), handle_signals=False, **runner_options(LIMITS)
+        )
         self._host = host
         self._port = port
 
     async def start(self) -> str:
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, self._port)
+        site = GuardedSite(self._runner, self._host, self._port, LIMITS)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         return f"http://{host}:{port}/v1"
@@ -173,5 +179,5 @@ def _http_message(request: web.Request, exc: web.HTTPException) -> str:
     if exc.status == 405:
         return f"{request.method} is not allowed on {request.path}."
     if exc.status == 413:
-        return f"The request body is larger than {MAX_BODY_BYTES // 2**20} MiB."
+        return f"The request body is larger than {LIMITS.max_body_bytes // 2**20} MiB."
     return exc.reason

@@ -15,9 +15,11 @@ import openai
 import pytest
 import pytest_asyncio
 
+from muse.core.httpguard import HttpLimits
 from muse.core.llm.client import ChatMessage, ChatRequest, SamplingParams
 from muse.core.llm.engine.config import EngineConfig
 from muse.core.llm.openai_client import OpenAIClient
+from muse.core.llm.server import app as server_app
 from tests.core.llm.server.conftest import model_server
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -273,3 +275,25 @@ async def test_the_cores_openai_client_runs_against_it(base_url: str) -> None:
     assert {c.index for c in chunks} == {0, 1}
     assert sum(c.finish_reason is not None for c in chunks) == 2
     assert len(texts) == 2 and all(texts)
+
+
+async def test_sockets_that_send_half_a_request_are_closed(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    short = HttpLimits(header_timeout_s=0.5, body_timeout_s=0.5, lingering_s=0.2)
+    monkeypatch.setattr(server_app, "LIMITS", short)
+    config = EngineConfig(max_num_seqs=2, cpu_threads=1)
+    async with model_server(tiny_model_dir, config) as url:
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        half_body = b"POST /v1/chat/completions HTTP/1.1\r\nHost: m\r\nContent-Length: 400\r\n\r\n{"
+        half_headers = b"POST /v1/chat/completions HTTP/1.1\r\nHost: m\r\n"
+        conns = [await asyncio.open_connection("127.0.0.1", port) for _ in range(200)]
+        for i, (_, writer) in enumerate(conns):
+            writer.write(half_body if i % 2 else half_headers)
+            await writer.drain()
+        answers = await asyncio.wait_for(
+            asyncio.gather(*(reader.read() for reader, _ in conns)), timeout=10
+        )
+        assert all(a == b"" or a.startswith(b"HTTP/1.1 408") for a in answers)
+        status, _, _ = await post(url, {"messages": MESSAGES, "max_tokens": 2})
+        assert status == 200  # still serving
