@@ -30,6 +30,7 @@ from .chains import ReplyChains
 from .handlers import Handlers
 from .incoming import BotIdentity
 from .redact import RedactToken
+from .webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class TelegramAdapter:
         self._token = settings.telegram_bot_token.get_secret_value()
         self._api_url = settings.telegram_api_url
         self._webhook: Webhook | None = webhook_settings(settings)
+        self._server: WebhookServer | None = None
         self._core = core
         self._grace = stop_grace
         self._redact = RedactToken(self._token)
@@ -92,14 +94,8 @@ class TelegramAdapter:
         if self._webhook is None:
             await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             return
-        await updater.start_webhook(
-            listen=self._webhook.listen,
-            port=self._webhook.port,
-            url_path=self._webhook.path,
-            webhook_url=self._webhook.url,
-            secret_token=self._webhook.secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        self._server = WebhookServer(app, self._webhook)
+        await self._server.start(ALLOWED_UPDATES)
 
     async def stop(self) -> None:
         """Stop receiving, let replies in flight finish (cancel them past the grace period),
@@ -110,6 +106,9 @@ class TelegramAdapter:
                 return
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
+            if self._server is not None:
+                await self._server.stop()
+                self._server = None
             await self._inflight.close(self._grace)
             if app.running:
                 await app.stop()

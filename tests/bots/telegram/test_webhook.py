@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
@@ -10,8 +11,10 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
+from muse.bots.telegram import webhook
 from muse.bots.telegram.adapter import TelegramAdapter
 from muse.core.config import Settings
+from muse.core.httpguard import HttpLimits
 from muse.core.service import MuseCore
 from tests.bots.telegram.fake_bot_api import FakeBotApi
 from tests.bots.telegram.updates import XIAOHONG, finished, message, texts
@@ -74,3 +77,33 @@ async def test_updates_with_the_secret_are_served_once_and_others_refused(
     await adapter.stop()
     assert len(model.requests) == 1 and len(texts(api, ME)) == 1
     assert "新款服装" in texts(api, ME)[0]
+
+
+async def test_half_sent_requests_to_the_webhook_are_closed(
+    settings: Settings, core: MuseCore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webhook, "LIMITS", HttpLimits(header_timeout_s=0.3, body_timeout_s=0.3))
+    port = free_port()
+    adapter = TelegramAdapter(
+        settings.model_copy(
+            update={
+                "telegram_webhook_url": "https://bots.example.com/muse/telegram",
+                "telegram_webhook_secret": SecretStr(SECRET),
+                "telegram_webhook_listen": "127.0.0.1",
+                "telegram_webhook_port": port,
+            }
+        ),
+        core,
+    )
+    await adapter.start()
+    try:
+        conns = [await asyncio.open_connection("127.0.0.1", port) for _ in range(20)]
+        for _, writer in conns:
+            writer.write(b"POST /muse/telegram HTTP/1.1\r\nHost: m\r\nContent-Length: 90\r\n")
+            await writer.drain()
+        answers = await asyncio.wait_for(
+            asyncio.gather(*(reader.read() for reader, _ in conns)), timeout=5
+        )
+        assert answers == [b""] * 20
+    finally:
+        await adapter.stop()
