@@ -82,3 +82,53 @@ def test_only_engine_and_server_import_torch(path: Path) -> None:
 def test_the_checker_sees_function_local_and_relative_imports() -> None:
     source = "def f():\n    import torch\n    from ...bots import cli\n    from . import x\n"
     assert modules_in(source, ["muse", "core", "llm"]) == ["torch", "muse.bots", "muse.core.llm"]
+
+
+def module_name(path: Path) -> str:
+    parts = ["muse", *path.relative_to(PACKAGE).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the muse modules it imports (a name that is not a module is its package's)."""
+    paths = sorted(PACKAGE.rglob("*.py"))
+    known = {module_name(p) for p in paths}
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        edges = set()
+        for name in imported_modules(path):
+            while name and name not in known:
+                name = name.rpartition(".")[0]
+            if name and name != "muse":
+                edges.add(name)
+        graph[module_name(path)] = edges - {module_name(path)}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Import cycles, one path each, found by depth-first search."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                found.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def test_no_module_imports_itself_round_a_circle() -> None:
+    # Cycles through a package's `__init__` are left out: it imports its own modules to
+    # re-export them, and a module importing a sibling by the package path looks circular.
+    graph = import_graph()
+    packages = {m for m in graph if (PACKAGE / Path(*m.split(".")[1:]) / "__init__.py").exists()}
+    loops = [c for c in cycles(graph) if not any(m in packages for m in c)]
+    assert not loops, "import cycles: " + "; ".join(" → ".join(c) for c in loops)

@@ -24,7 +24,8 @@ from muse.core.llm.missing import missing_model
 from muse.core.log import configure_logging
 from muse.core.service import MuseCore
 
-from .runner import AdapterConfigError, configured_adapters, run_adapters
+from .errors import AdapterConfigError
+from .runner import configured_adapters, run_adapters
 from .terminal.ask import collect_reply, result_json
 from .terminal.chat import run_chat
 from .terminal.incoming import default_user, terminal_incoming

@@ -13,6 +13,7 @@ import signal
 from collections.abc import Callable
 from typing import Protocol
 
+from muse.bots.errors import NothingToRun
 from muse.core.config import Settings
 from muse.core.service import MuseCore
 
@@ -34,14 +35,6 @@ class Adapter(Protocol):
 
 
 AdapterFactory = Callable[[Settings, MuseCore], Adapter]
-
-
-class NothingToRun(Exception):
-    """No platform has credentials."""
-
-
-class AdapterConfigError(Exception):
-    """An adapter's settings cannot work; the message says what to set."""
 
 
 def configured_adapters(settings: Settings) -> list[AdapterFactory]:

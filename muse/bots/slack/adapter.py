@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from muse.bots.runner import AdapterConfigError
+from muse.bots.errors import AdapterConfigError
 from muse.bots.slack.listeners import SlackListeners
 from muse.bots.slack.out import SlackOut, api_error, retry_handlers
 from muse.bots.slack.server import SlackHttpServer

@@ -14,7 +14,7 @@ import logging
 from telegram.error import InvalidToken
 from telegram.ext import Application
 
-from muse.bots.runner import AdapterConfigError
+from muse.bots.errors import AdapterConfigError
 from muse.bots.tasks import BackgroundTasks
 from muse.core.config import Settings
 from muse.core.service import MuseCore

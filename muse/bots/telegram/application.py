@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
-from muse.bots.runner import AdapterConfigError
+from muse.bots.errors import AdapterConfigError
 from muse.core.config import Settings
 from muse.core.messages import Lang
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from muse.bots.runner import AdapterConfigError, configured_adapters
+from muse.bots.errors import AdapterConfigError
+from muse.bots.runner import configured_adapters
 from muse.bots.slack.adapter import SlackAdapter
 from muse.core.config import Settings
 from muse.core.service import MuseCore

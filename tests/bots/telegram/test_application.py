@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from muse.bots.runner import AdapterConfigError
+from muse.bots.errors import AdapterConfigError
 from muse.bots.telegram.application import api_base_url, menu, webhook_settings
 from muse.bots.telegram.redact import MASK, RedactToken
 from muse.bots.telegram.texts import MENU_NAMES
