@@ -1,6 +1,6 @@
 """Muse's settings: every default in one place, read from the environment and `.env`.
 
-Names follow ../shared/ARCHITECTURE.md's configuration contract. Secrets are only ever
+Names follow the configuration contract in docs/architecture.md. Secrets are only ever
 read from the environment; nothing here is created at import time except the class.
 """
 

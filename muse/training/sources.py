@@ -2,7 +2,7 @@
 
 Each reader finds its files where the package manager put them (site-packages, node_modules),
 records the package's version and license, and raises `SourceMissing` with the install command
-when they are not there. Nothing is downloaded. ../shared/DATA.md lists what each holds.
+when they are not there. Nothing is downloaded. docs/data.md lists what each holds.
 """
 
 from __future__ import annotations
