@@ -267,10 +267,9 @@ class _Pool:
         steps = group.steps
         request = self._briefs.request(example, (group.stored,), rng)
         history = [(request, group.stored)]
-        # Earlier replies are stored as rendered; for every skill but ad (excluded when the
-        # pool is built) that is the authored output itself (its skill's structure_problem
-        # checked it).
-        history += [(s.follow_up.instruction, s.follow_up.output) for s in steps[:j]]
+        # Earlier replies are stored as rendered (ad is excluded when the pool is built): the
+        # authored output itself, with a platform's header line for a formatted tagline set.
+        history += [(s.follow_up.instruction, _stored(s)) for s in steps[:j]]
         step = steps[j]
         skill = skill_of(step.skill, step.format)
         if step.button:
@@ -336,6 +335,13 @@ def _dialogue(
 def _tokens(content: str) -> int:
     """`estimate_tokens`, memoised: the same history turns recur across dialogues."""
     return estimate_tokens(content)
+
+
+def _stored(step: Step) -> str:
+    """A follow-up's reply as the core stores it: split and rendered by the step's skill."""
+    skill = skill_of(step.skill, step.format)
+    lang = step.lang
+    return skill.render([Variant(v) for v in skill.split(step.follow_up.output, lang)], lang)
 
 
 def _group(examples: tuple[Example, ...]) -> _Group:

@@ -19,7 +19,7 @@ from muse.core.formats import FORMATS
 from muse.core.llm.client import ChatRequest
 from muse.core.messages import Action, Done, Incoming, Kind, Variant
 from muse.core.service import MuseCore
-from muse.core.skills.registry import get_skill
+from muse.core.skills.registry import COMMAND_SKILLS, get_skill
 from muse.core.skills.templated import FOLLOW_UPS
 from muse.training.authored import TASKS, Example, load_examples
 from muse.training.compose import Dialogue, categories, compose
@@ -27,7 +27,7 @@ from muse.training.lexicons import load_lexicons
 from tests.fake_model import FakeModel
 
 EXAMPLES = load_examples()
-COMMANDS = ("ad", "tagline", "brainstorm", "script")
+COMMANDS = tuple(skill.name for skill in COMMAND_SKILLS)  # every skill a slash command runs
 BUTTONS = {
     FOLLOW_UPS[action][lang]: action
     for action in (Action.SHORTER, Action.LONGER, Action.TONE)

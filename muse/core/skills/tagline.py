@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from muse.core.command_spec import CommandSpec
 from muse.core.counting import within
-from muse.core.formats import limit_mark
+from muse.core.formats import FORMATS, limit_mark
 from muse.core.llm.client import SamplingParams
 from muse.core.messages import Lang, Variant
 from muse.core.skills.base import COPY_PRIOR
@@ -33,6 +34,13 @@ FORMAT_LINE: dict[Lang, str] = {
     "en": "They are for {label}: each also {most} characters or fewer as {label} counts.",
 }
 FORMAT_HEADER: dict[Lang, str] = {"zh": "格式：{label}\n", "en": "Format: {label}\n"}
+# The header as a model may copy it from a stored reply in its history: never a tagline.
+_HEADER_LINE = re.compile(
+    r"^\s*(?:格式[：:]|Format:)\s*(?:"
+    + "|".join(re.escape(f.label[lang]) for f in FORMATS for lang in ("zh", "en"))
+    + r")\s*$",
+    re.MULTILINE,
+)
 
 
 class TaglineSkill(PlatformSkill):
@@ -120,7 +128,7 @@ class TaglineSkill(PlatformSkill):
         Lines over the limit are dropped when at least five fit; otherwise the first of them
         fill the gap, in their original order, since a long tagline beats a missing one.
         """
-        items = unique(list_items(completion))
+        items = unique(list_items(_HEADER_LINE.sub("", completion)))
         ok = [self._fits(item, lang) for item in items]
         spare = TAGLINES - sum(ok)
         kept: list[str] = []
