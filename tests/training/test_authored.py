@@ -21,6 +21,7 @@ from muse.training.authored import (
     parse_file,
     parse_record,
 )
+from muse.training.categories import load_index
 from muse.training.datacheck import duplicate_problems, stock_problems
 from muse.training.lexicons import load_lexicons
 
@@ -43,6 +44,12 @@ def test_volume_and_coverage() -> None:
     assert {e.task for e in EXAMPLES} == set(TASKS)
     per_task_lang = Counter((e.task, e.lang) for e in EXAMPLES)
     assert all(per_task_lang[(task, lang)] > 0 for task in TASKS for lang in ("zh", "en"))
+
+
+def test_every_category_in_the_index_has_examples() -> None:
+    used = {e.category for e in EXAMPLES}
+    empty = [c for sector in load_index() for c in sector.categories if c not in used]
+    assert not empty, f"categories.yaml lists categories without examples: {' '.join(empty)}"
 
 
 def test_every_platform_format_has_ad_copy_in_both_languages() -> None:
