@@ -383,15 +383,22 @@ class SqlHistoryStore:
 
     async def take_interrupted(self, conversation_id: int) -> bool:
         """Whether a turn of the conversation was cut off by a crash and its person not yet
-        told; telling is this call: each interrupted turn is reported once."""
+        told; telling is this call: each interrupted turn is reported once.
+
+        A read first: every turn asks, almost never is there one, and a write on every turn
+        would make concurrent conversations wait for SQLite's one writer."""
+        interrupted = (
+            Message.conversation_id == conversation_id,
+            Message.status == Status.FAILED,
+            Message.error == INTERRUPTED,
+        )
+        async with self._session() as session:
+            if await session.scalar(select(Message.id).where(*interrupted).limit(1)) is None:
+                return False
         async with self._session() as session, session.begin():
             result = await session.execute(
                 update(Message)
-                .where(
-                    Message.conversation_id == conversation_id,
-                    Message.status == Status.FAILED,
-                    Message.error == INTERRUPTED,
-                )
+                .where(*interrupted)
                 .values(error=INTERRUPTED_TOLD)
                 .execution_options(**NO_SYNC)
             )
