@@ -1,7 +1,8 @@
-"""Crash safety, measured: kill `muse ask` with SIGKILL in the middle of a reply, again and
+"""Crash safety, measured: kill `muse chat` with SIGKILL in the middle of a reply, again and
 again, and check what is left each time.
 
-Each round starts `muse ask` against a local OpenAI-compatible server that streams without end,
+Each round starts `muse chat`, types a request into it, against a local OpenAI-compatible
+server that streams without end,
 kills the process once text is flowing, then checks SQLite's `PRAGMA integrity_check`, that no
 turn is stored as finished without its reply, and that the next message in the conversation is
 answered and says, once, that the interrupted reply was lost. Prints a table and writes JSON
@@ -32,18 +33,21 @@ from tests.muse_process import MUSE, environment, muse
 
 
 async def one_round(tmp: Path, index: int) -> dict[str, object]:
-    """Kill a reply mid-stream, then check the database and the next message."""
+    """Kill `muse chat` mid-reply, then check the database and the next message."""
     async with fake_openai_server("endless") as server:
         env = environment(tmp, MUSE_MODEL_URL=server.url)
         proc = await asyncio.create_subprocess_exec(
             *MUSE,
-            "ask",
-            f"写一首很长的诗，第 {index} 次",
+            "chat",
             env=env,
             cwd=tmp,
+            stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
+        assert proc.stdin is not None
+        proc.stdin.write(f"写一首很长的诗，第 {index} 次\n".encode())  # and the session stays open
+        await proc.stdin.drain()
         for _ in range(3000):  # until the request reaches the server (at most a minute)
             if server.bodies:
                 break
