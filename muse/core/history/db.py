@@ -69,6 +69,7 @@ def create_engine(url: str) -> AsyncEngine:
     pool = {"pool_size": 8, "max_overflow": 0} if on_disk else {}
     engine = create_async_engine(parsed, **pool)
     event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+    event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine
 
 
@@ -79,20 +80,31 @@ def _set_sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPo
             cursor.execute(f"PRAGMA {pragma}")
     finally:
         cursor.close()
+    # The driver's own deferred BEGIN is off: _begin_immediate emits each transaction's BEGIN.
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+
+def _begin_immediate(connection: Connection) -> None:
+    """Every SQLite transaction takes the write lock when it begins, so a second writer waits
+    `busy_timeout` for it at BEGIN (SQLAlchemy's recipe for pysqlite and aiosqlite,
+    "Serializable isolation / Savepoints / Transactional DDL"). A deferred transaction that
+    reads before it writes cannot wait: when another connection wrote in between, SQLite
+    answers SQLITE_BUSY at once (https://www.sqlite.org/isolation.html). It also makes
+    replicas that start together migrate one after another (_lock_for_migration).
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _lock_for_migration(connection: Connection) -> None:
     """Make replicas that start together migrate one after another, in the migration's own
     transaction: the second then finds the schema at head and does nothing.
 
-    SQLite: BEGIN IMMEDIATE takes the write lock at once (others wait `busy_timeout`), where a
-    deferred transaction would read the old version and fail on "table already exists".
-    PostgreSQL: a transaction-level advisory lock (released at commit).
+    SQLite: every transaction begins IMMEDIATE (`_begin_immediate`), taking the write lock at
+    once (others wait `busy_timeout`), where a deferred one would read the old version and fail
+    on "table already exists". PostgreSQL: a transaction-level advisory lock (released at
+    commit).
     """
-    dialect = connection.dialect.name
-    if dialect == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    elif dialect == "postgresql":
+    if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
 
 
