@@ -122,13 +122,15 @@ class SkillRun:
         # (press, lyrics, story, design) for the shape alone.
         self._redraws = bool(self._brief) or skill.redraw
         self._draws = max(skill.n, draws or skill.n)
+        # Drafts compete (and fluency is read) when there are more than shown or redraws.
+        self._choosing = self._draws > skill.n or self._redraws
         self._product_terms: list[str] | None = None
         self.redrawn = 0  # shown completions that came from a redraw
         self.candidates: list[Draft] = []  # every draft the choice was made from
         self.chosen: list[int] = []  # indices into `candidates` of the shown completions
         self.completions: list[str] = []  # the shown completions: what the variants come from
         params = params or skill.params(lang)
-        if self._draws > skill.n or self._redraws:  # fluency is read only where drafts compete
+        if self._choosing:
             params = replace(params, logprobs=True)
         self._request = ChatRequest(messages, params, n=self._draws)
         self._text = OrderedText(
@@ -166,7 +168,7 @@ class SkillRun:
         """Choose the shown completions and split them into variants; lint them, replacing a
         flagged one by a clean spare."""
         pool = [Draft(t, f) for t, f in zip(self._text.texts(), self._text.fluency(), strict=True)]
-        if self._draws > self._skill.n or self._redraws:
+        if self._choosing:
             await self._choose(pool)
         else:
             self.candidates, self.chosen = pool, list(range(len(pool)))

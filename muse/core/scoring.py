@@ -89,18 +89,22 @@ class Scorer:
         self._nouns = nouns
         self._brief = brief
         self._terms = terms
+        self._scores: dict[str, Score] = {}  # a pool is chosen from again after each redraw
 
     def score(self, draft: Draft) -> Score:
         """The checks of one draft (servers may end it with a newline the split drops)."""
+        if (known := self._scores.get(draft.text)) is not None:
+            return known
         text = draft.text.strip()
         brief = self._brief
-        return Score(
+        score = self._scores[draft.text] = Score(
             named=names_product(text, self._terms) if self._terms is not None else True,
             shaped=self._skill.structure_problem(text, self._lang) is None,
             within_limits=not self._skill.marks(text, self._lang),
             clean=not self._linter.find(text),
             drift=self._nouns.foreign(text, brief, self._lang) if brief else (),
         )
+        return score
 
     def choose(self, drafts: Sequence[Draft], k: int) -> list[int]:
         """Indices of the `k` drafts to show, best first (fewer when there are fewer)."""

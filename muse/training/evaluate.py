@@ -133,28 +133,16 @@ def _copy_metrics(replies: list[Reply]) -> dict[str, Any]:
         ]
         by_task[task] = {
             "briefs": len(mine),
-            # Each ad variant is an output; a tagline reply (five lines) is one.
+            # Each ad variant is an output; a tagline reply (five lines) is one (_outputs).
             "product_mention": _mean(
-                product_mention(
-                    r.brief["brief"],
-                    r.brief["lang"],
-                    r.variants if task == "ad" else ["\n".join(r.variants)],
-                )
-                for r in mine
+                product_mention(r.brief["brief"], r.brief["lang"], _outputs(r)) for r in mine
             ),
             # The same for the first drafts, before best-of-n and the redraws: the model alone.
             "product_mention_first_draw": _mean(
                 product_mention(r.brief["brief"], r.brief["lang"], r.drafts) for r in mine
             ),
             # Outputs that name another category's product, as delivered and as first drawn.
-            "drift": _mean(
-                drift(
-                    r.brief["brief"],
-                    r.brief["lang"],
-                    r.variants if task == "ad" else ["\n".join(r.variants)],
-                )
-                for r in mine
-            ),
+            "drift": _mean(drift(r.brief["brief"], r.brief["lang"], _outputs(r)) for r in mine),
             "drift_first_draw": _mean(
                 drift(r.brief["brief"], r.brief["lang"], r.drafts) for r in mine
             ),
@@ -167,6 +155,12 @@ def _copy_metrics(replies: list[Reply]) -> dict[str, Any]:
             "empty_replies": sum(not r.variants for r in mine),
         } | {key: _mean(float(s[key]) for s in structures if key in s) for key in structures[0]}
     return by_task
+
+
+def _outputs(reply: Reply) -> list[str]:
+    """What the copy metrics count as outputs: each ad variant; a tagline reply (five lines)
+    as one."""
+    return reply.variants if reply.brief["task"] == "ad" else ["\n".join(reply.variants)]
 
 
 def _structure_by_task(replies: Iterable[Reply]) -> dict[str, Any]:
