@@ -2,26 +2,27 @@
 
 jieba loads its dictionary and IDF table (a second or so) on first use, not at import, so that
 importing the core stays fast; callers on an event loop should run `analyze` in a thread.
+TextRank needs jieba's part-of-speech tagger, which only `/analyze` loads; the TF-IDF ranking
+(keywords.py) needs the dictionary alone.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from muse.core.adlaw import AdLawLinter, default_linter, warning
+from muse.core.keywords import jieba_module, tfidf
 from muse.core.language import HAN, detect_language
 from muse.core.messages import Lang
 from muse.core.sentences import split_sentences
 
 if TYPE_CHECKING:
-    from jieba.analyse import TFIDF, TextRank
+    from jieba.analyse import TextRank
 
 TOP_K = 8
 # jieba's TextRank keeps nouns and verbs by default; add names, places, organisations, other
@@ -47,27 +48,28 @@ class Analysis:
 
 def analyze(text: str, linter: AdLawLinter | None = None) -> Analysis:
     """Analyze `text`; `linter` defaults to the shipped ad-law list."""
-    tfidf, textrank = _extractors()
     # Keywords are extracted from lower-cased text so "Coffee" and "coffee" count together,
     # then shown in the form the text uses most.
-    lowered = text.lower()
-    surface = _surface_forms(text)
+    ranked = _textrank().textrank(text.lower(), topK=None, withWeight=True, allowPOS=_TEXTRANK_POS)
     return Analysis(
         language=detect_language(text),
         characters=sum(1 for ch in text if not ch.isspace()),
         words=count_words(text),
         sentences=len(split_sentences(text)),
-        tfidf=_keywords(tfidf.extract_tags(lowered, topK=None, withWeight=True), surface),
-        textrank=_keywords(
-            textrank.textrank(lowered, topK=None, withWeight=True, allowPOS=_TEXTRANK_POS), surface
-        ),
+        tfidf=tfidf_keywords(text),
+        textrank=_keywords(ranked, _surface_forms(text)),
         adlaw_flags=tuple((linter if linter is not None else default_linter()).find(text)),
     )
 
 
+def tfidf_keywords(text: str) -> tuple[tuple[str, float], ...]:
+    """The TF-IDF keywords `analyze` reports, without loading TextRank's tagger."""
+    return _keywords(tfidf(text.lower(), _stop_words()), _surface_forms(text))
+
+
 def count_words(text: str) -> int:
     """Words: jieba's words in Chinese runs, plus Latin words and numbers; never punctuation."""
-    jieba = _jieba()
+    jieba = jieba_module()
     count = 0
     for match in _WORD.finditer(text):
         han = match.group("han")
@@ -76,28 +78,17 @@ def count_words(text: str) -> int:
 
 
 @cache
-def _jieba() -> ModuleType:
-    """jieba, imported on first use and kept quiet."""
-    import jieba
+def _textrank() -> TextRank:
+    """jieba's TextRank with Muse's stop words, built on first use."""
+    jieba_module()
+    import jieba.analyse
 
-    # jieba logs dictionary loading at DEBUG on its own stderr handler; keep stderr for our logs.
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+    textrank = jieba.analyse.TextRank()
+    textrank.stop_words = textrank.stop_words | _stop_words()
+    return textrank
 
 
 @cache
-def _extractors() -> tuple[TFIDF, TextRank]:
-    """jieba's keyword extractors with Muse's stop words, built on first use."""
-    _jieba()
-    import jieba.analyse
-
-    stop_words = _stop_words()
-    tfidf, textrank = jieba.analyse.TFIDF(), jieba.analyse.TextRank()
-    for extractor in (tfidf, textrank):
-        extractor.stop_words = extractor.stop_words | stop_words
-    return tfidf, textrank
-
-
 def _stop_words() -> frozenset[str]:
     """The packaged stop words (data/stopwords.txt), lines starting with "#" left out."""
     text = (files("muse.core") / "data" / "stopwords.txt").read_text(encoding="utf-8")

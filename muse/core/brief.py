@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from muse.core.analysis import analyze
+from muse.core.analysis import tfidf_keywords
+from muse.core.llm.client import MAX_COPY_PHRASES
 from muse.core.messages import Lang
 
 KEYWORDS = 5  # TF-IDF keywords of the product clause that count as naming the product
@@ -26,7 +27,7 @@ _EN_STOPWORDS = frozenset({"the", "and", "for", "with", "new", "our", "your", "y
 
 def keywords(text: str, count: int = KEYWORDS) -> list[str]:
     """The top `count` TF-IDF keywords of `text`, as `/analyze` ranks them."""
-    return [word for word, _ in analyze(text).tfidf[:count]]
+    return [word for word, _ in tfidf_keywords(text)[:count]]
 
 
 def product_and_points(brief: str, lang: Lang) -> tuple[str, tuple[str, ...]]:
@@ -70,12 +71,14 @@ def spellings(terms: list[str], lang: Lang) -> tuple[str, ...]:
     has them; English also capitalised, and after a space (byte-level tokens carry it).
 
     Not the whole product clause: copied whole it made headlines run long and broke the ad's
-    shape in 10 more of every 100 replies on held-out briefs.
+    shape in 10 more of every 100 replies on held-out briefs. At most MAX_COPY_PHRASES, the
+    first terms' (the brand's) first: a long brief must not make the request invalid.
     """
     if lang == "zh":
-        return tuple(terms)
+        return tuple(terms[:MAX_COPY_PHRASES])
     cases = (case for t in terms for case in (t, t[:1].upper() + t[1:]))
-    return tuple(dict.fromkeys(f"{space}{case}" for case in cases for space in ("", " ")))
+    found = dict.fromkeys(f"{space}{case}" for case in cases for space in ("", " "))
+    return tuple(found)[:MAX_COPY_PHRASES]
 
 
 def names_product(text: str, terms: list[str]) -> bool:

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from muse.core.brief import names_product, product_and_points, product_terms, spellings
+from muse.core.llm.client import MAX_COPY_PHRASES
 
 
 @pytest.mark.parametrize(
@@ -60,10 +61,24 @@ def test_spellings_for_the_copy_prior() -> None:
     )
 
 
-def test_warm_up_loads_jieba_which_importing_does_not() -> None:
+def test_warm_up_loads_the_dictionary_which_importing_does_not() -> None:
+    # The product check needs jieba's words and IDF table, never its part-of-speech tagger.
     code = (
-        "import sys; import muse.core.brief as b; before = 'jieba.analyse' in sys.modules; "
-        "b.warm_up(); print(before, 'jieba.analyse' in sys.modules)"
+        "import sys; import muse.core.brief as b; before = 'jieba' in sys.modules; "
+        "b.warm_up(); import jieba; "
+        "print(before, jieba.dt.initialized, 'jieba.posseg' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.split() == ["False", "True"], result.stderr
+    assert result.stdout.split() == ["False", "True", "False"], result.stderr
+
+
+def test_spellings_of_a_long_brief_stay_within_the_servers_limit() -> None:
+    brief = (
+        "Handmade leather wallet stitched waxed thread brass rivets vegetable tanned hide "
+        "slim pocket travel cards coins notes gift box"
+    )
+    terms = product_terms(brief, "en")
+    found = spellings(terms, "en")
+    assert len(terms) * 4 > MAX_COPY_PHRASES and len(found) == MAX_COPY_PHRASES
+    assert found[:4] == spellings(terms[:1], "en")  # the first terms keep their spellings
+    assert len(spellings([f"词{i}" for i in range(40)], "zh")) == MAX_COPY_PHRASES

@@ -8,13 +8,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +21,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,11 @@ SQLITE_PRAGMAS = (
     "foreign_keys=ON",
 )
 
-MigrationCommand = Callable[[Config, str], None]
+MigrationCommand = Callable[["Config", str], None]
+# The newest migration (tests/core/history/test_migrations.py keeps it equal to Alembic's head):
+# a database already there starts without importing Alembic, which a one-shot `muse ask` would
+# otherwise pay for on every run.
+SCHEMA_HEAD = "0003"
 
 # Alembic's `context` and `op` are module globals set for the command that runs: two commands
 # in threads of one process would swap them under each other.
@@ -110,6 +116,8 @@ def _lock_for_migration(connection: Connection) -> None:
 
 def alembic_config() -> Config:
     """An Alembic configuration built in code (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     return config
@@ -150,12 +158,26 @@ async def _migrate_url(url: str, migration: MigrationCommand, revision: str) -> 
 
 async def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations up to `revision` (`muse db upgrade`)."""
+    from alembic import command
+
     await _migrate_url(url, command.upgrade, revision)
 
 
 async def downgrade(url: str, revision: str) -> None:
     """Revert migrations down to `revision` ("base" removes every table)."""
+    from alembic import command
+
     await _migrate_url(url, command.downgrade, revision)
+
+
+async def _at_head(engine: AsyncEngine) -> bool:
+    """Whether the database's schema is already at SCHEMA_HEAD (False when it has none)."""
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+    except DBAPIError:  # no alembic_version table: a new database
+        return False
+    return found == SCHEMA_HEAD
 
 
 class Database:
@@ -172,7 +194,10 @@ class Database:
             raise RuntimeError("database already started")
         engine = create_engine(self.url)
         try:
-            await _migrate(engine, command.upgrade, "head")
+            if not await _at_head(engine):
+                from alembic import command
+
+                await _migrate(engine, command.upgrade, "head")
         except BaseException:
             await engine.dispose()
             raise

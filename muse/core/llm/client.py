@@ -13,6 +13,11 @@ from typing import Any, Literal, Protocol
 Role = Literal["system", "user", "assistant"]
 
 
+# The most `copy_phrases` a request may carry (engine/copying.py refuses more): a brief's
+# product terms and their spellings usually fit well within it; the core keeps the first ones.
+MAX_COPY_PHRASES = 32
+
+
 @dataclass(frozen=True, slots=True)
 class ChatMessage:
     """One message of a chat prompt, as OpenAI's chat completions API takes it."""

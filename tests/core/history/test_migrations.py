@@ -10,9 +10,17 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from muse.core.history.db import Database, create_engine, downgrade, upgrade
+from muse.core.history.db import (
+    SCHEMA_HEAD,
+    Database,
+    alembic_config,
+    create_engine,
+    downgrade,
+    upgrade,
+)
 from muse.core.history.models import Base
 
 TABLES = {
@@ -66,6 +74,33 @@ async def test_starting_twice_on_one_file_keeps_the_schema(database_url: str) ->
         async with Database(database_url):
             pass
     assert await _inspect(database_url) == ([], TABLES)
+
+
+def test_the_schema_head_constant_is_alembics_head() -> None:
+    # A new migration must move SCHEMA_HEAD too, or databases would never be upgraded to it.
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+
+
+async def test_a_database_behind_head_is_upgraded_on_start(database_url: str) -> None:
+    await upgrade(database_url, "0002")
+    async with Database(database_url):
+        pass
+    assert await _inspect(database_url) == ([], TABLES)
+
+
+def test_a_database_at_head_starts_without_importing_alembic(database_url: str) -> None:
+    asyncio.run(upgrade(database_url))
+    code = (
+        "import asyncio, sys; from muse.core.history.db import Database\n"
+        "async def main():\n"
+        "    async with Database(sys.argv[1]):\n"
+        "        pass\n"
+        "asyncio.run(main()); print('alembic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, database_url], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.split() == ["False"], done.stderr[-2000:]
 
 
 async def test_databases_starting_together_in_one_process_all_reach_head(

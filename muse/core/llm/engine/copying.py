@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Self
 
+from muse.core.llm.client import MAX_COPY_PHRASES
+
 # How much of a name the start bonus's tokens spell and the reply must end in before the rest
 # is helped: three letters of a Latin name, at the start of a word (so neither the word "to"
 # nor the "e" that ends "The" pulls the reply into "toothbrush" or "electric"; helping from two
@@ -32,7 +34,7 @@ from typing import Any, Self
 # three, which narrows it to 64 characters, where a lone lead byte would favour thousands).
 LATIN_LETTERS = 3
 OTHER_BYTES = 2
-MAX_PHRASES = 32  # a brief's product terms and their spellings fit well within it
+MAX_PHRASES = MAX_COPY_PHRASES
 MAX_PHRASE_CHARS = 64
 MAX_BIAS = 100.0  # logits; beyond it the bonus only swamps the model further
 
