@@ -178,13 +178,26 @@ def evaluate(
     model: Annotated[Path, typer.Argument(help="A Hugging Face model directory to evaluate.")],
     corpus: Annotated[Path, typer.Option(help="A directory written by `muse train corpus`.")],
     preset: PresetOption = PresetName.cpu,
+    copy_prior: Annotated[
+        bool,
+        typer.Option(
+            "--copy-prior/--no-copy-prior",
+            help="Generate with the engine's copy prior, as serving does (off: what the model "
+            "names on its own).",
+        ),
+    ] = True,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write metrics.json and samples.md here instead of into MODEL."),
+    ] = None,
 ) -> None:
     """Metrics on held-out categories; writes metrics.json and samples.md into MODEL."""
     from muse.training.evaluate import evaluate as run_eval
 
     chosen = get_preset(preset)
+    config = replace(chosen.evaluation, copy_prior=copy_prior)
     with _clear_errors():
-        _show(run_eval(model, corpus, chosen.evaluation, chosen.seed))
+        _show(run_eval(model, corpus, config, chosen.seed, out))
 
 
 @app.command("all")

@@ -46,9 +46,16 @@ METRICS = "metrics.json"
 SHEET = "samples.md"
 
 
-def evaluate(model_dir: Path, corpus: Path, config: EvalConfig, seed: int) -> dict[str, Any]:
-    """Evaluate the HF model in `model_dir` on `corpus`'s held-out split; write the files."""
-    metrics: dict[str, Any] = {"model": str(model_dir), "heldout_categories": _heldout(corpus)}
+def evaluate(
+    model_dir: Path, corpus: Path, config: EvalConfig, seed: int, out: Path | None = None
+) -> dict[str, Any]:
+    """Evaluate the HF model in `model_dir` on `corpus`'s held-out split; write the files into
+    `out` (default: `model_dir`)."""
+    metrics: dict[str, Any] = {
+        "model": str(model_dir),
+        "heldout_categories": _heldout(corpus),
+        "copy_prior": config.copy_prior,
+    }
     metrics |= _likelihood(model_dir, corpus, config.max_docs)
     briefs = _distinct_briefs(read_jsonl(corpus / "heldout-briefs.jsonl"))
     scored = _round_robin(briefs, ("ad", "tagline"), config.briefs)
@@ -56,15 +63,19 @@ def evaluate(model_dir: Path, corpus: Path, config: EvalConfig, seed: int) -> di
     chosen = list({_key(b): b for b in [*scored, *sheet]}.values())
     replies = {
         _key(r.brief): r
-        for r in generate_replies(model_dir, chosen, seed, config.max_tokens, config.candidates)
+        for r in generate_replies(
+            model_dir, chosen, seed, config.max_tokens, config.candidates, config.copy_prior
+        )
     }
     metrics["copy"] = _copy_metrics([replies[_key(b)] for b in scored])
     metrics["structure"] = _structure_by_task(replies.values())
     metrics["formats"] = _structure_by_format(replies.values())
     metrics["memorisation"] = _memorisation(corpus, replies.values())
     sample = [replies[_key(b)] for b in sheet]
-    (model_dir / METRICS).write_text(json.dumps(metrics, ensure_ascii=False, indent=2), "utf-8")
-    write_sheet(model_dir / SHEET, sample, metrics)
+    out = out or model_dir
+    out.mkdir(parents=True, exist_ok=True)
+    (out / METRICS).write_text(json.dumps(metrics, ensure_ascii=False, indent=2), "utf-8")
+    write_sheet(out / SHEET, sample, metrics)
     return metrics
 
 

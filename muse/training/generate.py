@@ -33,8 +33,11 @@ class Reply:
     limits: list[list[str]]  # a platform format's limits each variant still breaks (marks)
 
 
-def request_for(brief: dict[str, Any], seed: int, max_tokens: int | None) -> ChatRequest:
-    """The request the core sends for a fresh command (or a chat message) with this brief."""
+def request_for(
+    brief: dict[str, Any], seed: int, max_tokens: int | None, copy_prior: bool = True
+) -> ChatRequest:
+    """The request the core sends for a fresh command (or a chat message) with this brief;
+    without the skill's copy prior when `copy_prior` is False."""
     skill = skill_of(brief["task"], brief.get("format"))
     lang = brief["lang"]
     messages = (
@@ -44,6 +47,9 @@ def request_for(brief: dict[str, Any], seed: int, max_tokens: int | None) -> Cha
     params = replace(skill.params(lang), seed=seed)
     if max_tokens is not None:
         params = replace(params, max_tokens=min(params.max_tokens, max_tokens))
+    if not copy_prior:
+        kept = {k: v for k, v in params.extra_args.items() if k != "copy_bias"}
+        params = replace(params, extra_args=kept)
     return ChatRequest(messages, params, n=skill.n)
 
 
@@ -53,10 +59,11 @@ def generate_replies(
     seed: int,
     max_tokens: int | None,
     candidates: int,
+    copy_prior: bool = True,
 ) -> list[Reply]:
     """Generate a reply for every brief with the core's engine on `model_dir`, drawing
-    `candidates` drafts per three shown as serving does."""
-    return asyncio.run(_generate(model_dir, briefs, seed, max_tokens, candidates))
+    `candidates` drafts per three shown as serving does (`copy_prior`: see `request_for`)."""
+    return asyncio.run(_generate(model_dir, briefs, seed, max_tokens, candidates, copy_prior))
 
 
 async def _generate(
@@ -65,6 +72,7 @@ async def _generate(
     seed: int,
     max_tokens: int | None,
     candidates: int,
+    copy_prior: bool,
 ) -> list[Reply]:
     linter = default_linter()
     replies: list[Reply] = []
@@ -72,7 +80,7 @@ async def _generate(
         for i, brief in enumerate(tqdm(briefs, desc="generate", unit="brief", leave=False)):
             skill = skill_of(brief["task"], brief.get("format"))
             lang = brief["lang"]
-            request = request_for(brief, seed + i, max_tokens)
+            request = request_for(brief, seed + i, max_tokens, copy_prior)
             run = SkillRun(
                 engine,
                 skill,

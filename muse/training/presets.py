@@ -79,6 +79,9 @@ class EvalConfig:
     max_tokens: int | None = None  # cap on generated tokens (None: each skill's own limit)
     # Drafts per three shown, as serving draws them (best-of-n; MUSE_CANDIDATES' default).
     candidates: int = Settings.model_fields["candidates"].default
+    # The engine's copy prior for ad copy and taglines, as the skills ask for it; off measures
+    # what the model names on its own (`muse train eval --no-copy-prior`).
+    copy_prior: bool = True
 
 
 @dataclass(frozen=True)

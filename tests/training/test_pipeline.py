@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from muse.training.evaluate import evaluate
 from muse.training.jsonl import read_jsonl
 from muse.training.pipeline import STAGES, Layout, Options, _run_stage, run_all
 from muse.training.presets import get_preset
@@ -93,3 +95,17 @@ def test_an_unknown_stage_is_refused_by_name(tmp_path: Path) -> None:
     options = Options(get_preset("tiny"))
     with pytest.raises(ValueError, match="unknown stage 'deploy'"):
         _run_stage("deploy", Layout(tmp_path), options, start("fp32"), None)
+
+
+def test_eval_without_the_copy_prior_writes_where_it_is_told(
+    tiny_run: Path, tmp_path: Path
+) -> None:
+    preset = get_preset("tiny")
+    config = replace(preset.evaluation, copy_prior=False)
+    layout = Layout(tiny_run)
+    before = (tiny_run / "metrics.json").read_bytes()
+    evaluate(tiny_run, layout.corpus, config, preset.seed, tmp_path / "off")
+    metrics = json.loads((tmp_path / "off" / "metrics.json").read_text("utf-8"))
+    assert metrics["copy_prior"] is False and "ad" in metrics["copy"]
+    assert (tmp_path / "off" / "samples.md").exists()
+    assert (tiny_run / "metrics.json").read_bytes() == before
