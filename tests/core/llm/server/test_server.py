@@ -189,7 +189,9 @@ async def test_a_full_queue_answers_503_with_retry_after(tiny_model_dir: Path, s
 
 
 async def test_a_request_past_its_timeout_ends_with_an_error(tiny_model_dir: Path) -> None:
-    config = EngineConfig(max_num_seqs=2, request_timeout_s=0.3, cpu_threads=1)
+    # The tiny model decodes its whole context (~1,000 tokens) in about 0.3 s on a quiet
+    # machine, so a longer timeout sometimes let the stream finish by length first.
+    config = EngineConfig(max_num_seqs=2, request_timeout_s=0.05, cpu_threads=1)
     async with model_server(tiny_model_dir, config) as url:
         status, _, body = await post(url, {"messages": MESSAGES, "max_tokens": 1500})
         assert status == 504 and body["error"]["code"] == "timeout"
