@@ -34,7 +34,6 @@ from muse.core.llm.client import MAX_COPY_PHRASES
 # three, which narrows it to 64 characters, where a lone lead byte would favour thousands).
 LATIN_LETTERS = 3
 OTHER_BYTES = 2
-MAX_PHRASES = MAX_COPY_PHRASES
 MAX_PHRASE_CHARS = 64
 MAX_BIAS = 100.0  # logits; beyond it the bonus only swamps the model further
 
@@ -87,9 +86,10 @@ class CopyPrior:
         phrases = args.get("copy_phrases", [])
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
             return "copy_phrases", "`copy_phrases` must be an array of strings."
-        if len(phrases) > MAX_PHRASES:
+        if len(phrases) > MAX_COPY_PHRASES:
             return "copy_phrases", (
-                f"`copy_phrases` has {len(phrases)} strings; at most {MAX_PHRASES} are allowed."
+                f"`copy_phrases` has {len(phrases)} strings; "
+                f"at most {MAX_COPY_PHRASES} are allowed."
             )
         if any(len(p) > MAX_PHRASE_CHARS for p in phrases):
             return "copy_phrases", (
