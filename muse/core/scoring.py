@@ -2,10 +2,11 @@
 
 A skill that shows k completions draws more (`Settings.candidates`); the scorer ranks every
 draft on what a copywriter checks first — it names the brief's product, it names no other
-category's product (drift.py), it keeps the skill's shape and the platform's hard limits, it
-passes the ad-law lint — then on fluency (the model's mean token log-probability, from the
-server's `logprobs`) and picks greedily, each next draft also rewarded for how little it
-repeats the ones already picked (distinct-2: Li et al. 2016). No torch: it runs in the bot.
+category's product (drift.py), it is written in the language the person wrote in, it keeps the
+skill's shape and the platform's hard limits, it passes the ad-law lint — then on fluency (the
+model's mean token log-probability, from the server's `logprobs`) and picks greedily, each
+next draft also rewarded for how little it repeats the ones already picked (distinct-2: Li et
+al. 2016). No torch: it runs in the bot.
 
 The weights put every hard check above fluency and novelty: a draft that names the product is
 always preferred to a more fluent one that does not. Between drafts alike on the checks, one
@@ -22,11 +23,13 @@ from itertools import pairwise
 from muse.core.adlaw import AdLawLinter
 from muse.core.brief import names_product
 from muse.core.drift import ProductNouns
+from muse.core.language import detect_language
 from muse.core.messages import Lang
 from muse.core.skills.base import Skill
 
 NAMED = 8.0  # names the brief's brand or product
 SHAPED = 6.0  # the skill's structure check passes
+IN_LANGUAGE = 6.0  # written in the person's language (a small model drifts into the other one)
 WITHIN_LIMITS = 4.0  # the platform format's hard limits hold
 CLEAN = 4.0  # no ad-law term
 DRIFT = 3.0  # taken off per other category's product noun, for at most MAX_DRIFT nouns
@@ -50,14 +53,16 @@ class Score:
 
     named: bool
     shaped: bool
+    in_language: bool
     within_limits: bool
     clean: bool
     drift: tuple[str, ...]
 
     @property
     def usable(self) -> bool:
-        """On the brief and in shape: what a redraw is for when no draft is."""
-        return self.named and self.shaped
+        """On the brief, in shape and in the person's language: what a redraw is for when no
+        draft is."""
+        return self.named and self.shaped and self.in_language
 
     @property
     def merit(self) -> float:
@@ -65,6 +70,7 @@ class Score:
         return (
             NAMED * self.named
             + SHAPED * self.shaped
+            + IN_LANGUAGE * self.in_language
             + WITHIN_LIMITS * self.within_limits
             + CLEAN * self.clean
             - DRIFT * min(len(self.drift), MAX_DRIFT)
@@ -100,6 +106,7 @@ class Scorer:
         score = self._scores[draft.text] = Score(
             named=names_product(text, self._terms) if self._terms is not None else True,
             shaped=self._skill.structure_problem(text, self._lang) is None,
+            in_language=detect_language(text) == self._lang,
             within_limits=not self._skill.marks(text, self._lang),
             clean=not self._linter.find(text),
             drift=self._nouns.foreign(text, brief, self._lang) if brief else (),

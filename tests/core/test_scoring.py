@@ -36,6 +36,14 @@ def test_each_check_counts_and_the_product_outranks_the_shape() -> None:
     assert one_line.merit > about_nothing.merit
 
 
+def test_a_draft_in_the_other_language_is_not_usable_and_ranks_below() -> None:
+    s = scorer()
+    chinese = s.score(Draft("川味坊火锅底料\n牛油香，一包煮一锅。"))
+    english = s.score(Draft("川味坊火锅底料\nRich beef tallow broth, one pack makes a whole pot."))
+    assert chinese.in_language and not english.in_language
+    assert not english.usable and english.merit < chinese.merit
+
+
 def test_the_checks_come_before_fluency_and_fluency_before_order() -> None:
     drafts = [
         Draft("周末愉快\n出去走走。", fluency=-0.1),  # fluent, but about nothing
