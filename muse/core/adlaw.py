@@ -103,6 +103,10 @@ class AdLawLinter:
         extra = _EXTRA_SEPARATORS.split(settings.adlaw_extra_terms)
         return cls.load(extra_terms=extra, terms_file=settings.adlaw_terms_file)
 
+    def extended(self, terms: Iterable[str]) -> AdLawLinter:
+        """This linter with `terms` flagged too (a brand voice's banned words)."""
+        return AdLawLinter([*self._terms, *terms], self._allowed)
+
     def find(self, text: str) -> list[str]:
         """Flagged terms as they appear in `text`, each once (ignoring case), in order."""
         if self._regex is None:

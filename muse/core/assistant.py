@@ -16,11 +16,12 @@ from datetime import timedelta
 
 from muse.core.adlaw import AdLawLinter
 from muse.core.analysis import analyze, render_analysis
+from muse.core.authority import Authority
 from muse.core.commands import Command, help_text, read, usage
 from muse.core.config import Settings
 from muse.core.formats import format_list, get_format
 from muse.core.generation import EmptyReply, SkillRun
-from muse.core.history.store import Conversation, ConversationKey, HistoryStore
+from muse.core.history.store import Conversation, ConversationKey, HistoryStore, VoiceStore
 from muse.core.language import detect_language
 from muse.core.llm.client import (
     ModelClient,
@@ -46,11 +47,13 @@ from muse.core.skills.base import Skill
 from muse.core.skills.registry import get_skill
 from muse.core.texts import text
 from muse.core.tokens import MESSAGE_OVERHEAD, estimate_tokens
+from muse.core.voice import Voice, prompt_section, scopes
+from muse.core.voice_command import answer_voice
 
 log = logging.getLogger(__name__)
 
 # Commands answered without the model, each as a skill name for Started/Done.
-_LOCAL = {"help", "unknown", "reset", "forget", "analyze", "formats"}
+_LOCAL = {"help", "unknown", "reset", "forget", "analyze", "formats", "voice"}
 
 
 def _sentence_for(error: ModelError) -> str:
@@ -70,16 +73,28 @@ class Assistant:
     """Platform-neutral core. Adapters call `handle` and render what it yields."""
 
     def __init__(
-        self, store: HistoryStore, model: ModelClient, linter: AdLawLinter, settings: Settings
+        self,
+        store: HistoryStore,
+        voices: VoiceStore,
+        model: ModelClient,
+        linter: AdLawLinter,
+        settings: Settings,
     ) -> None:
         self._store = store
+        self._voices = voices
         self._model = model
         self._linter = linter
         self._settings = settings
         self._locks = KeyedLocks()
 
-    async def handle(self, msg: Incoming) -> AsyncIterator[ReplyEvent]:
-        """Answer `msg`; yields nothing at all when its event id was already answered."""
+    async def handle(
+        self, msg: Incoming, authority: Authority | None = None
+    ) -> AsyncIterator[ReplyEvent]:
+        """Answer `msg`; yields nothing at all when its event id was already answered.
+
+        `authority` is the platform's check of who may change a channel's or workspace's
+        settings; without one only `MUSE_ADMINS` may.
+        """
         lang = detect_language(msg.text, msg.language)
         if msg.event_id and not await self._store.claim_event(msg.platform, msg.event_id):
             return  # already answered (the store logs the duplicate)
@@ -91,13 +106,15 @@ class Assistant:
             )
             return
         try:
-            async for event in self._dispatch(msg, lang):
+            async for event in self._dispatch(msg, lang, authority):
                 yield event
         except Exception:
             log.exception("request failed", extra={"platform": msg.platform})
             yield Error(text("internal", lang), "internal", lang)
 
-    async def _dispatch(self, msg: Incoming, lang: Lang) -> AsyncIterator[ReplyEvent]:
+    async def _dispatch(
+        self, msg: Incoming, lang: Lang, authority: Authority | None
+    ) -> AsyncIterator[ReplyEvent]:
         if msg.kind is Kind.ACTION:
             async for event in self._action(msg, lang):
                 yield event
@@ -107,7 +124,12 @@ class Assistant:
             command = Command("help")  # a bare @mention or an empty message: say what Muse does
         if command.name in _LOCAL or command.missing_argument:
             yield Started(command.name, lang)
-            reply = await self._local(command.name, command.argument, msg, lang)
+            if command.name == "voice":
+                reply = await answer_voice(
+                    self._voices, self._settings, command.argument, msg, lang, authority
+                )
+            else:
+                reply = await self._local(command.name, command.argument, msg, lang)
             yield Done(reply, command.name, language=lang)
             return
         fmt = get_format(command.format) if command.format else None
@@ -118,8 +140,14 @@ class Assistant:
             conversation = await self._store.open_conversation(key, idle)
         content = skill.user_prompt(command.argument, lang)
         brief = command.argument.strip()
-        async for event in self._generate(msg, conversation, skill, content, brief, lang):
+        voice = await self._voice_for(msg)
+        async for event in self._generate(msg, conversation, skill, content, brief, lang, voice):
             yield event
+
+    async def _voice_for(self, msg: Incoming) -> Voice | None:
+        """The brand voice that holds where `msg` was sent, if any."""
+        found = await self._voices.find(scopes(msg))
+        return found[1] if found else None
 
     async def _local(self, name: str, argument: str, msg: Incoming, lang: Lang) -> str:
         """Replies that need no model: usage lines, help, reset, forget and analysis."""
@@ -136,6 +164,7 @@ class Assistant:
             return text("reset_done", lang)
         if name == "forget":
             rows = await self._store.forget(msg.platform, msg.workspace_id, msg.user_id)
+            rows += await self._voices.forget(msg.platform, msg.workspace_id, msg.user_id)
             return text("forget_done", lang, rows=rows)
         report = await asyncio.to_thread(analyze, argument, self._linter)
         return render_analysis(report, lang)
@@ -170,7 +199,8 @@ class Assistant:
         # The notice about trimmed history belongs to plain turns; buttons never repeat it.
         conversation = Conversation(target.conversation_id, trim_notice_sent=True)
         brief = skill.argument_of(target.request)  # reworks stay about the same product
-        async for event in self._generate(msg, conversation, skill, content, brief, lang):
+        voice = await self._voice_for(msg)
+        async for event in self._generate(msg, conversation, skill, content, brief, lang, voice):
             yield event
 
     async def _generate(
@@ -181,10 +211,12 @@ class Assistant:
         content: str,
         brief: str | None,
         lang: Lang,
+        voice: Voice | None,
     ) -> AsyncIterator[ReplyEvent]:
         """Run `skill` on `content` in `conversation`, storing both turns or the failure.
 
-        `brief` is the command argument the reply must stay about (None for none).
+        `brief` is the command argument the reply must stay about (None for none); `voice` the
+        brand voice in force (its section ends the system prompt).
         """
         yield Started(skill.name, lang)
         async with self._locks.hold(f"conversation:{conversation.id}"):
@@ -192,7 +224,10 @@ class Assistant:
             # long conversations are not read whole on every turn.
             budget = self._settings.history_tokens
             history = await self._store.turns(conversation.id, budget // MESSAGE_OVERHEAD + 1)
-            prompt = build_prompt(skill.system_prompt(lang), history, content, budget)
+            system = skill.system_prompt(lang)
+            if voice is not None:
+                system += "\n\n" + prompt_section(voice, lang)
+            prompt = build_prompt(system, history, content, budget)
             # A crash cut off an earlier reply here: say so once (README, "Crash safety").
             interrupted = await self._store.take_interrupted(conversation.id)
             turn_id = await self._store.add_user_turn(
@@ -205,7 +240,14 @@ class Assistant:
             )
             draws = skill.draws(self._settings.candidates)
             run = SkillRun(
-                self._model, skill, prompt.messages, lang, self._linter, brief, draws=draws
+                self._model,
+                skill,
+                prompt.messages,
+                lang,
+                self._linter,
+                brief,
+                draws=draws,
+                voice=voice,
             )
             started = time.perf_counter()
             first_token: float | None = None

@@ -20,8 +20,9 @@ class CommandSpec:
     example: dict[Lang, str]  # an argument in usage lines and Slack's usage hint
     summary: dict[Lang, str]  # one line of /help
     menu: dict[Lang, str]  # a command menu's entry: short, capitalised, no final stop
+    optional: bool = False  # the argument may be left out (bare /voice shows the voice)
 
     @property
     def takes_argument(self) -> bool:
         """True when the command needs an argument; sent bare it gets its usage line."""
-        return bool(self.placeholder)
+        return bool(self.placeholder) and not self.optional

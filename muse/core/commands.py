@@ -30,6 +30,23 @@ _LOCAL: dict[str, CommandSpec] = {
             "en": "Analyze a text: keywords and ad-law risks",
         },
     ),
+    "voice": CommandSpec(
+        placeholder={
+            "zh": "[描述 | must 词一,词二 | ban 词一,词二 | clear]",
+            "en": "[description | must word, word | ban word, word | clear]",
+        },
+        example={
+            "zh": "「青禾」社区食堂，面向附近的老人和上班族，语气亲切朴实，不用网络流行语",
+            "en": "Brickwell wooden toys: warm, plain-spoken, for parents of toddlers",
+        },
+        summary={
+            "zh": "查看或设定品牌调性（品牌、受众、语气、必用词和禁用词）；频道里只有管理员可以改",
+            "en": "show or set the brand voice (brand, audience, tone, must and banned words); "
+            "in channels only admins can change it",
+        },
+        menu={"zh": "品牌调性：查看或设定", "en": "Brand voice: show or set"},
+        optional=True,
+    ),
     "reset": CommandSpec(
         placeholder={},
         example={},
@@ -61,7 +78,7 @@ COMMAND_NAMES: tuple[str, ...] = tuple(COMMANDS)
 # Commands whose argument is the whole point; sent bare they get a usage line with an example.
 ARGUMENT_COMMANDS: tuple[str, ...] = tuple(n for n, spec in COMMANDS.items() if spec.takes_argument)
 # Replies about the person or about Muse itself, not copy for the channel to see.
-_PERSONAL = frozenset({"help", "reset", "forget", "unknown", "formats"})
+_PERSONAL = frozenset({"help", "reset", "forget", "unknown", "formats", "voice"})
 # Skills that take a platform format before the brief, and what asks them for the list.
 _FORMAT_SKILLS = frozenset(skill.name for skill in COMMAND_SKILLS if skill.takes_formats)
 _FORMAT_LIST = frozenset({"formats", "format", "platforms", "格式", "平台", "全部格式"})
@@ -105,8 +122,8 @@ class Command:
 
     @property
     def personal(self) -> bool:
-        """True when the reply is for the asker only: help, reset, forget, an unknown command
-        or a usage line. Platforms that can answer privately (Slack's ephemeral) do so."""
+        """True when the reply is for the asker only: help, reset, forget, voice, an unknown
+        command or a usage line. Platforms that can answer privately (Slack's ephemeral) do so."""
         return self.name in _PERSONAL or self.missing_argument
 
 
@@ -195,6 +212,6 @@ def help_text(lang: Lang) -> str:
     lines = [_HELP_INTRO[lang]]
     for name in COMMAND_NAMES:
         spec = COMMANDS[name]
-        call = f"/{name} {spec.placeholder[lang]}" if spec.takes_argument else f"/{name}"
+        call = f"/{name} {spec.placeholder[lang]}" if spec.placeholder else f"/{name}"
         lines.append(f"{call} — {spec.summary[lang]}{_also(name, lang)}")
     return "\n".join(lines) + "\n\n" + _HELP_OUTRO[lang]

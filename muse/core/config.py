@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     idle_minutes: float = Field(default=180.0, alias="MUSE_IDLE_MINUTES")
     # Hours a platform event id is kept to drop redeliveries (Telegram's last up to 24 h).
     event_retention_hours: float = Field(default=48.0, gt=0, alias="MUSE_EVENT_RETENTION_HOURS")
+    # People who may change any channel's or workspace's brand voice: platform-qualified user
+    # ids, comma separated ("slack:U123ABC,telegram:987654").
+    admins: str = Field(default="", alias="MUSE_ADMINS")
     # Extra ad-law terms, comma separated, added to the shipped list.
     adlaw_extra_terms: str = Field(default="", alias="MUSE_ADLAW_EXTRA_TERMS")
     # A UTF-8 file of extra ad-law terms, one per line (# comments allowed).
@@ -85,3 +88,8 @@ class Settings(BaseSettings):
     # Address and port the webhook server listens on (behind the HTTPS proxy the URL points to).
     telegram_webhook_listen: str = Field(default="0.0.0.0", alias="MUSE_TELEGRAM_WEBHOOK_LISTEN")
     telegram_webhook_port: int = Field(default=8443, alias="MUSE_TELEGRAM_WEBHOOK_PORT")
+
+    def is_admin(self, platform: str, user_id: str) -> bool:
+        """Whether `MUSE_ADMINS` names this person (as "platform:user_id")."""
+        named = {a.strip() for a in self.admins.split(",") if a.strip()}
+        return f"{platform}:{user_id}" in named

@@ -28,6 +28,7 @@ from muse.core.llm.client import (
 from muse.core.messages import Lang, TextDelta, Variant
 from muse.core.scoring import Draft, Scorer
 from muse.core.skills.base import Skill
+from muse.core.voice import Voice, ban_warning
 
 log = logging.getLogger(__name__)
 
@@ -112,15 +113,22 @@ class SkillRun:
         brief: str | None = None,
         params: SamplingParams | None = None,
         draws: int | None = None,
+        voice: Voice | None = None,
     ) -> None:
         self._model = model
         self._skill = skill
         self._lang = lang
-        self._linter = linter
         self._brief = brief if skill.grounded else None
+        # A brand voice's words hold for the linted skills (ad copy, taglines): banned words
+        # are flagged like ad-law terms (chosen against, replaced, then marked), and a draft
+        # must use one of the must words (chosen for, redrawn; the copy prior offers them).
+        voice = voice if skill.lint else None
+        self._must = voice.must if voice else ()
+        self._banned = frozenset(w.casefold() for w in voice.ban) if voice else frozenset()
+        self._linter = linter.extended(voice.ban) if voice and voice.ban else linter
         # Grounded skills are redrawn for the brief and the shape, others that ask for it
         # (press, lyrics, story, design) for the shape alone.
-        self._redraws = bool(self._brief) or skill.redraw
+        self._redraws = bool(self._brief) or skill.redraw or bool(self._must)
         self._draws = max(skill.n, draws or skill.n)
         # Drafts compete (and fluency is read) when there are more than shown or redraws.
         self._choosing = self._draws > skill.n or self._redraws
@@ -149,7 +157,7 @@ class SkillRun:
         extra = self._request.params.extra_args
         if self._brief and "copy_bias" in extra:  # the skill asks for the copy prior
             terms = await self._terms(self._brief)
-            phrases = list(spellings(terms, self._lang))
+            phrases = list(spellings([*terms, *self._must], self._lang))
             params = replace(self._request.params, extra_args={**extra, "copy_phrases": phrases})
             self._request = replace(self._request, params=params)
         stream = self._model.stream(self._request)
@@ -192,7 +200,15 @@ class SkillRun:
         """Pick the shown drafts from `pool`, drawing more while picked ones miss the product
         or the shape; sets `candidates`, `chosen` and `redrawn`."""
         terms = await self._terms(self._brief) if self._brief else None
-        scorer = Scorer(self._skill, self._lang, self._linter, product_nouns(), self._brief, terms)
+        scorer = Scorer(
+            self._skill,
+            self._lang,
+            self._linter,
+            product_nouns(),
+            self._brief,
+            terms,
+            self._must,
+        )
         first = len(pool)
         chosen = scorer.choose(pool, self._skill.n)
         for round_ in range(1, REDRAWS + 1 if self._redraws else 1):
@@ -234,8 +250,18 @@ class SkillRun:
                 spare = await self._regenerate(taken=texts)
             if hits and spare:
                 text, hits = spare.pop(0), []
-            result.append(Variant(text, tuple(hits), warning(hits, self._lang) if hits else ""))
+            result.append(Variant(text, tuple(hits), self._warning(hits)))
         return result
+
+    def _warning(self, hits: list[str]) -> str:
+        """The marks for terms still in a variant: ad-law terms, then the voice's banned words."""
+        banned = [h for h in hits if h.casefold() in self._banned]
+        adlaw = [h for h in hits if h.casefold() not in self._banned]
+        marks = (
+            warning(adlaw, self._lang) if adlaw else "",
+            ban_warning(banned, self._lang) if banned else "",
+        )
+        return "\n".join(m for m in marks if m)
 
     async def _regenerate(self, taken: list[str]) -> list[str]:
         """Clean variants not already in the reply: from the drafts not chosen, best first, or

@@ -2,11 +2,11 @@
 
 A skill that shows k completions draws more (`Settings.candidates`); the scorer ranks every
 draft on what a copywriter checks first — it names the brief's product, it names no other
-category's product (drift.py), it is written in the language the person wrote in, it keeps the
-skill's shape and the platform's hard limits, it passes the ad-law lint — then on fluency (the
-model's mean token log-probability, from the server's `logprobs`) and picks greedily, each
-next draft also rewarded for how little it repeats the ones already picked (distinct-2: Li et
-al. 2016). No torch: it runs in the bot.
+category's product (drift.py), it is written in the language the person wrote in, it uses one
+of the brand voice's must words (voice.py), it keeps the skill's shape and the platform's hard
+limits, it passes the ad-law lint — then on fluency (the model's mean token log-probability,
+from the server's `logprobs`) and picks greedily, each next draft also rewarded for how little
+it repeats the ones already picked (distinct-2: Li et al. 2016). No torch: it runs in the bot.
 
 The weights put every hard check above fluency and novelty: a draft that names the product is
 always preferred to a more fluent one that does not. Between drafts alike on the checks, one
@@ -30,6 +30,7 @@ from muse.core.skills.base import Skill
 NAMED = 8.0  # names the brief's brand or product
 SHAPED = 6.0  # the skill's structure check passes
 IN_LANGUAGE = 6.0  # written in the person's language (a small model drifts into the other one)
+VOICED = 6.0  # uses one of the brand voice's must words (core/voice.py), when it has any
 WITHIN_LIMITS = 4.0  # the platform format's hard limits hold
 CLEAN = 4.0  # no ad-law term
 DRIFT = 3.0  # taken off per other category's product noun, for at most MAX_DRIFT nouns
@@ -54,15 +55,16 @@ class Score:
     named: bool
     shaped: bool
     in_language: bool
+    voiced: bool
     within_limits: bool
     clean: bool
     drift: tuple[str, ...]
 
     @property
     def usable(self) -> bool:
-        """On the brief, in shape and in the person's language: what a redraw is for when no
-        draft is."""
-        return self.named and self.shaped and self.in_language
+        """On the brief, in shape, in the person's language and the brand's words: what a
+        redraw is for when no draft is."""
+        return self.named and self.shaped and self.in_language and self.voiced
 
     @property
     def merit(self) -> float:
@@ -71,6 +73,7 @@ class Score:
             NAMED * self.named
             + SHAPED * self.shaped
             + IN_LANGUAGE * self.in_language
+            + VOICED * self.voiced
             + WITHIN_LIMITS * self.within_limits
             + CLEAN * self.clean
             - DRIFT * min(len(self.drift), MAX_DRIFT)
@@ -78,7 +81,8 @@ class Score:
 
 
 class Scorer:
-    """Scores drafts of `skill` in `lang`; `terms` name the brief's product (None: no brief)."""
+    """Scores drafts of `skill` in `lang`; `terms` name the brief's product (None: no brief),
+    `must` are the brand voice's words a draft must use one of (none: no such rule)."""
 
     def __init__(
         self,
@@ -88,6 +92,7 @@ class Scorer:
         nouns: ProductNouns,
         brief: str | None = None,
         terms: list[str] | None = None,
+        must: tuple[str, ...] = (),
     ) -> None:
         self._skill = skill
         self._lang = lang
@@ -95,6 +100,7 @@ class Scorer:
         self._nouns = nouns
         self._brief = brief
         self._terms = terms
+        self._must = list(must)
         self._scores: dict[str, Score] = {}  # a pool is chosen from again after each redraw
 
     def score(self, draft: Draft) -> Score:
@@ -107,6 +113,7 @@ class Scorer:
             named=names_product(text, self._terms) if self._terms is not None else True,
             shaped=self._skill.structure_problem(text, self._lang) is None,
             in_language=detect_language(text) == self._lang,
+            voiced=names_product(text, self._must),
             within_limits=not self._skill.marks(text, self._lang),
             clean=not self._linter.find(text),
             drift=self._nouns.foreign(text, brief, self._lang) if brief else (),

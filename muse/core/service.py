@@ -20,6 +20,7 @@ from muse.core.history.db import Database
 from muse.core.history.repository import SqlHistoryStore
 from muse.core.history.store import ThreadLinks
 from muse.core.history.threads import SqlThreadLinks
+from muse.core.history.voices import SqlVoiceStore
 from muse.core.llm.client import ModelClient, ModelNotInstalled
 from muse.core.llm.factory import make_model_client
 from muse.core.llm.missing import MissingModel
@@ -76,7 +77,8 @@ class MuseCore:
             # Ad copy and taglines are checked for the product with jieba (brief.py).
             await asyncio.to_thread(warm_up)
         linter = AdLawLinter.from_settings(self.settings)
-        self._assistant = Assistant(store, self._model, linter, self.settings)
+        voices = SqlVoiceStore(self._db)
+        self._assistant = Assistant(store, voices, self._model, linter, self.settings)
 
     async def stop(self) -> None:
         """Release the model and the database."""

@@ -67,6 +67,35 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "zh": "已删除你在 Muse 的全部记录（{rows} 条）。",
         "en": "Everything Muse stored about you has been deleted ({rows} records).",
     },
+    "voice_set": {
+        "zh": "已更新{where}的品牌调性。之后的文案都会按它来写；/voice 查看，/voice clear 清除。",
+        "en": (
+            "The brand voice for {where} is updated; copy from now on follows it. /voice shows "
+            "it, /voice clear removes it."
+        ),
+    },
+    "voice_cleared": {
+        "zh": "已清除{where}的品牌调性。",
+        "en": "The brand voice for {where} is removed.",
+    },
+    "voice_refused": {
+        "zh": "只有管理员可以修改{where}的品牌调性，请联系工作区或群组管理员。",
+        "en": (
+            "Only an admin can change the brand voice for {where}. Ask a workspace or group admin."
+        ),
+    },
+    "voice_too_long": {
+        "zh": "品牌调性描述太长了（{length} 字），请控制在 {limit} 字以内。",
+        "en": "That description is too long ({length} characters); keep it under {limit}.",
+    },
+    "voice_too_many_words": {
+        "zh": "词太多了（{count} 个），最多 {limit} 个，用逗号或顿号分开。",
+        "en": "That is {count} words; at most {limit}, separated by commas.",
+    },
+    "voice_word_too_long": {
+        "zh": "“{word}”太长了，每个词最多 {limit} 个字。",
+        "en": "“{word}” is too long; each word can be at most {limit} characters.",
+    },
     "feedback_like": {
         "zh": "谢谢！已记下你喜欢这一版。",
         "en": "Thanks! Noted that you like this one.",

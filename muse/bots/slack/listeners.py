@@ -19,6 +19,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from muse.bots.slack import convert
+from muse.bots.slack.authority import SlackAuthority
 from muse.bots.slack.out import SlackOut
 from muse.bots.slack.render import WORKING, Message, asked_by, pressed_by, text_messages
 from muse.bots.slack.reply import LiveReply, answer_in_channel, answer_privately
@@ -42,6 +43,7 @@ class SlackListeners:
         self._out = out
         self._tasks = tasks
         self._interval = edit_interval
+        self._authority = SlackAuthority(out.client)
 
     def register(self, app: AsyncApp) -> None:
         """Attach the listeners to `app`."""
@@ -58,7 +60,7 @@ class SlackListeners:
         private = read(msg).personal
         await (ack() if private else ack(WORKING))
         url = body["response_url"]
-        events = self._core.assistant.handle(msg)
+        events = self._core.assistant.handle(msg, self._authority)
         if private:
             work = answer_privately(self._out, events, url)
         else:
@@ -87,7 +89,9 @@ class SlackListeners:
             status_thread=thread,
             interval=self._interval,
         )
-        self._spawn(reply.play(self._core.assistant.handle(msg)), msg, None, "slack dm")
+        self._spawn(
+            reply.play(self._core.assistant.handle(msg, self._authority)), msg, None, "slack dm"
+        )
 
     async def on_mention(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
         """An @mention in a channel: answered in its thread."""
@@ -102,7 +106,12 @@ class SlackListeners:
             allowed_users=convert.mentioned_users(event.get("text", "")),
             interval=self._interval,
         )
-        self._spawn(reply.play(self._core.assistant.handle(msg)), msg, None, "slack mention")
+        self._spawn(
+            reply.play(self._core.assistant.handle(msg, self._authority)),
+            msg,
+            None,
+            "slack mention",
+        )
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """A button under a reply: a vote is confirmed privately, the others write again."""
@@ -112,7 +121,7 @@ class SlackListeners:
             return
         action, user = msg.action, msg.user_id
         url = body.get("response_url")
-        events = self._core.assistant.handle(msg)
+        events = self._core.assistant.handle(msg, self._authority)
         if action.vote and url:
             self._spawn(answer_privately(self._out, events, url), msg, url, "slack vote")
             return

@@ -16,10 +16,11 @@ from muse.bots.slack.convert import MUSE_COMMAND
 from muse.core.commands import ARGUMENT_COMMANDS, COMMANDS
 
 MANIFEST = Path(__file__).with_name("manifest.yml")
-# /muse gathers the commands that need no argument ("/muse reset"); Slack-only, so described here.
+# /muse gathers the commands that need no argument ("/muse reset", "/muse voice"); Slack-only,
+# so described here.
 MUSE_ENTRY = (
-    "帮助、新对话、删除记录 · Help, new conversation, delete your data",
-    "help | reset | forget",
+    "帮助、新对话、删除记录、品牌调性 · Help, new conversation, delete your data, brand voice",
+    "help | reset | forget | voice [描述 | must … | ban … | clear]",
 )
 _BLOCK = re.compile(r"(?m)^  slash_commands:\n(?:    .*\n)*")
 

@@ -15,6 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from muse.bots.tasks import BackgroundTasks
+from muse.bots.telegram.authority import TelegramAuthority
 from muse.core.language import detect_language
 from muse.core.messages import Done, Error, Incoming, Kind
 from muse.core.service import MuseCore
@@ -132,7 +133,7 @@ class Handlers:
     ) -> None:
         output = ChatOutput(context.bot, place, remember)
         writer = ReplyWriter(output, place.group)
-        await writer.play(self._core.assistant.handle(incoming))
+        await writer.play(self._core.assistant.handle(incoming, TelegramAuthority(context.bot)))
 
     async def _vote(self, query: CallbackQuery, incoming: Incoming) -> None:
         """👍/👎: stored by the core; its thanks is the callback answer, not a chat message."""

@@ -1,5 +1,5 @@
 """SQLAlchemy models of the history tables: conversations, messages, processed events,
-feedback and thread links.
+feedback, thread links and brand voices.
 
 `muse/migrations/versions` creates exactly these tables; a test compares the two.
 """
@@ -180,3 +180,22 @@ class ThreadLink(Base):
     message_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     root: Mapped[str] = mapped_column(String(ID_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class BrandVoice(Base):
+    """A brand voice set for a scope (core/voice.py): a channel, a person's private chat or a
+    whole workspace (`scope_id` empty). Word lists are stored one word per line."""
+
+    __tablename__ = "voices"
+    __table_args__ = (UniqueConstraint("platform", "workspace_id", "level", "scope_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    level: Mapped[str] = mapped_column(String(16))
+    scope_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    description: Mapped[str] = mapped_column(Text, default="")
+    must: Mapped[str] = mapped_column(Text, default="")
+    ban: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

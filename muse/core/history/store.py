@@ -1,12 +1,14 @@
 """The `HistoryStore` protocol the assistant depends on, and the value types it returns; the
-`ThreadLinks` protocol the Telegram adapter keeps its reply chains in.
+`VoiceStore` protocol of brand voices; the `ThreadLinks` protocol the Telegram adapter keeps
+its reply chains in.
 
-`repository.SqlHistoryStore` and `threads.SqlThreadLinks` implement them on SQLAlchemy (SQLite
-or PostgreSQL).
+`repository.SqlHistoryStore`, `voices.SqlVoiceStore` and `threads.SqlThreadLinks` implement
+them on SQLAlchemy (SQLite or PostgreSQL).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -14,6 +16,7 @@ from typing import Protocol
 
 from muse.core.llm.client import Role
 from muse.core.messages import Incoming, Kind
+from muse.core.voice import Voice, VoiceScope
 
 
 class Scope(StrEnum):
@@ -145,6 +148,26 @@ class HistoryStore(Protocol):
     async def take_interrupted(self, conversation_id: int) -> bool:
         """Whether a turn of the conversation was cut off by a crash and not yet reported;
         reports it (True once per interrupted turn)."""
+        ...
+
+
+class VoiceStore(Protocol):
+    """Brand voices by scope (core/voice.py). All methods are safe to call concurrently."""
+
+    async def find(self, scopes: Sequence[VoiceScope]) -> tuple[VoiceScope, Voice] | None:
+        """The voice of the first of `scopes` that has one, with that scope; None if none."""
+        ...
+
+    async def get(self, scope: VoiceScope) -> Voice:
+        """The scope's own voice (empty when it has none)."""
+        ...
+
+    async def put(self, scope: VoiceScope, voice: Voice, user_id: str) -> None:
+        """Store `voice` for `scope` (an empty voice removes it), recording who set it."""
+        ...
+
+    async def forget(self, platform: str, workspace_id: str, user_id: str) -> int:
+        """Delete the person's own voice (their private chat's); returns rows deleted."""
         ...
 
 

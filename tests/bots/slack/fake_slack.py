@@ -102,6 +102,8 @@ class FakeSlack:
     responses: list[dict[str, Any]] = field(default_factory=list)  # response_url bodies, in order
     scripted: dict[str, list[Scripted]] = field(default_factory=dict)  # next answers per method
     no_access: set[str] = field(default_factory=set)  # channels the bot is not a member of
+    admins: set[str] = field(default_factory=set)  # users.info: is_admin
+    creators: dict[str, str] = field(default_factory=dict)  # conversations.info: channel → creator
     status_error: str | None = None  # assistant.threads.setStatus answers this error
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -141,6 +143,18 @@ class FakeSlack:
             return {"ok": False, "error": self.status_error} if self.status_error else {"ok": True}
         if method in ("chat.postMessage", "chat.update"):
             return self._message(method, args)
+        if method == "users.info":  # https://docs.slack.dev/reference/methods/users.info
+            user = args["user"]
+            flags = {"is_admin": user in self.admins, "is_owner": False, "is_primary_owner": False}
+            return {"ok": True, "user": {"id": user, "team_id": TEAM, "is_bot": False, **flags}}
+        if (
+            method == "conversations.info"
+        ):  # https://docs.slack.dev/reference/methods/conversations.info
+            channel = args["channel"]
+            if channel not in self.creators:
+                return {"ok": False, "error": "channel_not_found"}
+            info = {"id": channel, "is_channel": True, "creator": self.creators[channel]}
+            return {"ok": True, "channel": info}
         return {"ok": False, "error": "unknown_method"}
 
     def _message(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -171,3 +171,40 @@ async def test_a_button_under_a_forgotten_reply_says_so(slack: Harness) -> None:
     await slack.settle()
     (posted,) = slack.slack.messages("CGENERAL", thread_ts=original.ts)
     assert "找不到这条回复" in posted.body() and len(slack.model.requests) == 1
+
+
+async def test_muse_voice_in_a_channel_is_for_admins_and_the_channels_creator(
+    slack: Harness,
+) -> None:
+    fake = slack.slack
+    fake.admins.add("UADMIN")
+    fake.creators["CGENERAL"] = "UCAROL"
+
+    async def voice(text: str, user: str) -> str:
+        fake.responses.clear()
+        await fake.command("/muse", f"voice {text}".strip(), user=user)
+        await slack.settle()
+        (reply,) = fake.responses
+        assert reply["response_type"] == "ephemeral"
+        return str(reply["text"])
+
+    assert "只有管理员" in await voice("语气克制，面向跑者", "UALICE")
+    assert "已更新本频道" in await voice("语气克制，面向跑者", "UCAROL")  # the creator
+    assert "已更新本频道" in await voice("ban 燃爆, 绝绝子", "UADMIN")  # an admin
+    assert "只有管理员" in await voice("workspace 全公司都用", "UCAROL")  # not the workspace's
+    shown = await voice("", "UALICE")  # anyone may look
+    assert "来自本频道" in shown and "语气克制" in shown and "燃爆" in shown
+    asked = {c.args["user"] for c in fake.called("users.info")}
+    assert asked == {"UALICE", "UCAROL", "UADMIN"}
+    await fake.command("/ad", "越野跑鞋，抓地稳")
+    await slack.settle()
+    assert "语气克制，面向跑者" in slack.model.requests[-1].messages[0].content
+
+
+async def test_a_failing_admin_check_refuses(slack: Harness) -> None:
+    # conversations.info fails for a channel Slack does not know: no creator, no change.
+    await slack.slack.command("/muse", "voice 严肃", user="UALICE", channel="CUNKNOWN")
+    await slack.settle()
+    (reply,) = slack.slack.responses
+    assert "只有管理员" in reply["text"]
+    assert slack.rows("SELECT count(*) FROM voices") == [(0,)]

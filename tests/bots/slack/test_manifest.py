@@ -47,8 +47,10 @@ def test_events_scopes_and_modes_match_what_the_adapter_uses() -> None:
     assert settings["socket_mode_enabled"] is True
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     # message.im needs im:history, app_mention app_mentions:read, setStatus assistant:write
-    # (which needs the assistant_view feature), posting and editing chat:write.
+    # (which needs the assistant_view feature), posting and editing chat:write; /muse voice
+    # asks users.info (users:read) and conversations.info (channels:read, groups:read).
     expected = {"app_mentions:read", "assistant:write", "chat:write", "commands", "im:history"}
+    expected |= {"users:read", "channels:read", "groups:read"}
     assert scopes == expected
     assert "assistant_view" in manifest()["features"]
     assert manifest()["features"]["app_home"]["messages_tab_enabled"] is True

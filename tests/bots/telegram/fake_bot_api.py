@@ -74,6 +74,7 @@ class FakeBotApi:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) → bot's Message
         self.people: dict[tuple[int, int], dict[str, Any]] = {}  # messages people sent
         self.updates: list[dict[str, Any]] = []
+        self.admins: dict[int, set[int]] = {}  # getChatMember: chat → its administrators' ids
         self.delivered: list[int] = []  # update ids in getUpdates answers, repeats included
         self._next_update = 1
         self._next_message: dict[int, int] = {}
@@ -185,6 +186,31 @@ class FakeBotApi:
             if not 1 <= len(command["description"]) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
         return True
+
+    async def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://core.telegram.org/bots/api#getchatmember: the first admin is the creator."""
+        chat, user = int(params["chat_id"]), int(params["user_id"])
+        admins = sorted(self.admins.get(chat, set()))
+        person = {"id": user, "is_bot": False, "first_name": f"user{user}"}
+        if admins and user == admins[0]:
+            return {"status": "creator", "user": person, "is_anonymous": False}
+        if user in admins:
+            rights = {
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+            return {"status": "administrator", "user": person, **rights}
+        return {"status": "member", "user": person}
 
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
         return True

@@ -86,3 +86,24 @@ async def test_a_reply_chain_survives_a_restart(
             await adapter.stop()
     asked = [(m.role, m.content) for m in model.requests[-1].messages]
     assert ("user", "给山野咖啡想几条广告语") in asked and ("user", "再活泼一点") in asked
+
+
+async def test_only_group_admins_change_the_groups_voice(
+    api: FakeBotApi, bot: TelegramAdapter, model: FakeModel
+) -> None:
+    api.admins[GROUP] = {XIAOHONG["id"]}  # 小红 created the group; Bob is a member
+    await say(api, GROUP, BOB, "/voice@MuseTestBot Playful, for students")
+    await api.wait_for(lambda: len(api.bot_messages(GROUP)) == 1)  # a sentence, no buttons
+    await say(api, GROUP, XIAOHONG, "/voice 「山野」咖啡，语气松弛，面向露营的年轻人")
+    await api.wait_for(lambda: len(api.bot_messages(GROUP)) == 2)
+    await say(api, GROUP, BOB, "/ad 山野咖啡 冷萃新品")
+    await api.wait_for(lambda: finished(api, GROUP, 1))
+    refused, accepted, ad = (m["text"] for m in api.bot_messages(GROUP))
+    assert "Only an admin" in refused and "已更新本频道" in accepted
+    assert {int(c.params["user_id"]) for c in api.calls_to("getChatMember")} == {
+        BOB["id"],
+        XIAOHONG["id"],
+    }
+    (request,) = model.requests
+    assert request.messages[0].content.endswith("语气松弛，面向露营的年轻人")
+    assert ad.startswith("方案 1")

@@ -30,6 +30,7 @@ TABLES = {
     "processed_events",
     "feedback",
     "thread_links",
+    "voices",
 }
 
 
