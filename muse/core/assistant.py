@@ -21,7 +21,13 @@ from muse.core.commands import Command, help_text, read, usage
 from muse.core.config import Settings
 from muse.core.formats import format_list, get_format
 from muse.core.generation import EmptyReply, SkillRun
-from muse.core.history.store import Conversation, ConversationKey, HistoryStore, VoiceStore
+from muse.core.history.store import (
+    Conversation,
+    ConversationKey,
+    FeedbackLog,
+    HistoryStore,
+    VoiceStore,
+)
 from muse.core.language import detect_language
 from muse.core.llm.client import (
     ModelClient,
@@ -76,12 +82,14 @@ class Assistant:
         self,
         store: HistoryStore,
         voices: VoiceStore,
+        feedback: FeedbackLog,
         model: ModelClient,
         linter: AdLawLinter,
         settings: Settings,
     ) -> None:
         self._store = store
         self._voices = voices
+        self._feedback = feedback
         self._model = model
         self._linter = linter
         self._settings = settings
@@ -164,7 +172,8 @@ class Assistant:
             return text("reset_done", lang)
         if name == "forget":
             rows = await self._store.forget(msg.platform, msg.workspace_id, msg.user_id)
-            rows += await self._voices.forget(msg.platform, msg.workspace_id, msg.user_id)
+            for kept in (self._voices, self._feedback):
+                rows += await kept.forget(msg.platform, msg.workspace_id, msg.user_id)
             return text("forget_done", lang, rows=rows)
         report = await asyncio.to_thread(analyze, argument, self._linter)
         return render_analysis(report, lang)
@@ -199,8 +208,13 @@ class Assistant:
         # The notice about trimmed history belongs to plain turns; buttons never repeat it.
         conversation = Conversation(target.conversation_id, trim_notice_sent=True)
         brief = skill.argument_of(target.request)  # reworks stay about the same product
+        target_id, action = msg.target_message_id, msg.action.value
         voice = await self._voice_for(msg)
         async for event in self._generate(msg, conversation, skill, content, brief, lang, voice):
+            if isinstance(event, Done):  # what preference pairs are derived from
+                await self._feedback.record_action(
+                    target_id, event.message_id, msg.platform, msg.workspace_id, msg.user_id, action
+                )
             yield event
 
     async def _generate(
@@ -219,6 +233,7 @@ class Assistant:
         brand voice in force (its section ends the system prompt).
         """
         yield Started(skill.name, lang)
+        fmt = skill.format.name if skill.format else None
         async with self._locks.hold(f"conversation:{conversation.id}"):
             # No more turns can fit the budget than this (each costs at least the framing), so
             # long conversations are not read whole on every turn.
@@ -279,6 +294,10 @@ class Assistant:
             except LookupError:
                 # The user ran /forget while this reply was written: show it, store nothing.
                 log.info("reply not stored: turn forgotten", extra={"skill": skill.name})
+            else:
+                await self._feedback.record_generation(
+                    reply_id, prompt.messages, skill.name, fmt, lang, run.records()
+                )
         log.info(
             "turn done",
             extra={
@@ -290,5 +309,4 @@ class Assistant:
             },
         )
         final = skill.render(variants, lang)
-        fmt = skill.format.name if skill.format else None
         yield Done(final, skill.name, tuple(variants), notices, reply_id, lang, skill.actions, fmt)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from muse.core.adlaw import AdLawLinter, warning
 from muse.core.brief import product_terms, spellings
 from muse.core.drift import product_nouns
+from muse.core.history.store import DraftRecord
 from muse.core.llm.client import (
     ChatMessage,
     ChatRequest,
@@ -171,6 +172,12 @@ class SkillRun:
         if piece := self._text.flush():
             self.streamed += piece
             yield TextDelta(piece, self.streamed)
+
+    def records(self) -> list[DraftRecord]:
+        """Every draft the choice was made from, with its place in the reply (for the
+        feedback log, after `variants`)."""
+        place = {c: n for n, c in enumerate(self.chosen)}
+        return [DraftRecord(d.text, d.fluency, place.get(i)) for i, d in enumerate(self.candidates)]
 
     async def variants(self) -> list[Variant]:
         """Choose the shown completions and split them into variants; lint them, replacing a

@@ -200,6 +200,41 @@ def evaluate(
         _show(run_eval(model, corpus, config, chosen.seed, out))
 
 
+@app.command("preferences")
+def preferences(
+    out: Annotated[Path, typer.Option(help="Directory for preferences.jsonl and summary.json.")],
+    platform: Annotated[
+        str | None, typer.Option(help="The team's platform: slack, telegram or terminal.")
+    ] = None,
+    workspace: Annotated[
+        str | None, typer.Option(help="The team's workspace id (Slack team id, Telegram bot id).")
+    ] = None,
+    all_workspaces: Annotated[
+        bool, typer.Option(help="Every team's feedback at once (an operator's export).")
+    ] = False,
+    database: Annotated[
+        str | None, typer.Option(help="SQLAlchemy URL of Muse's database (MUSE_DATABASE_URL).")
+    ] = None,
+) -> None:
+    """Preference pairs (chosen/rejected for the same prompt) from 👍/👎 and regenerations."""
+    from muse.core.config import Settings
+    from muse.training.preferences import derive
+
+    if all_workspaces == bool(platform and workspace):
+        typer.echo(
+            "muse train preferences: name one team with --platform and --workspace, or pass "
+            "--all-workspaces (a team's feedback trains only that team's model).",
+            err=True,
+        )
+        raise typer.Exit(2)
+    url = database or Settings().database_url
+    summary = derive(url, out, platform, workspace)
+    typer.echo(f"replies read: {summary.replies}")
+    for kind, count in summary.by_kind.items():
+        typer.echo(f"{kind}: {count}")
+    typer.echo(f"{summary.pairs} pairs in {out / 'preferences.jsonl'}")
+
+
 @app.command("all")
 def run_all(
     out: Annotated[

@@ -1,5 +1,6 @@
 """SQLAlchemy models of the history tables: conversations, messages, processed events,
-feedback, thread links and brand voices.
+feedback, thread links, brand voices, and the record of what each reply was chosen from and
+what people did with it (generations, candidates, reply actions).
 
 `muse/migrations/versions` creates exactly these tables; a test compares the two.
 """
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -199,3 +201,55 @@ class BrandVoice(Base):
     ban: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(String(ID_LENGTH))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Generation(Base):
+    """What one stored reply was made from: the prompt the model saw and the run's settings.
+    Its candidates are every draft the scorer chose from (best-of-n, redraws)."""
+
+    __tablename__ = "generations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("messages.id", ondelete="CASCADE"), unique=True
+    )
+    prompt: Mapped[str] = mapped_column(Text)  # JSON list of {"role", "content"}
+    skill: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str | None] = mapped_column(String(32))
+    lang: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Candidate(Base):
+    """One draft of a generation; `shown` is its place in the reply (None: passed over)."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("generation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("generations.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)  # order drawn
+    text: Mapped[str] = mapped_column(Text)
+    fluency: Mapped[float | None] = mapped_column(Float)
+    shown: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReplyAction(Base):
+    """A button a person pressed under a reply that asked for writing again (regenerate,
+    shorter, longer, tone), with the reply it produced."""
+
+    __tablename__ = "reply_actions"
+    __table_args__ = (Index("ix_reply_actions_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(Integer, ForeignKey("messages.id", ondelete="CASCADE"))
+    result_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("messages.id", ondelete="SET NULL")
+    )
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    action: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,9 +1,10 @@
 """The `HistoryStore` protocol the assistant depends on, and the value types it returns; the
-`VoiceStore` protocol of brand voices; the `ThreadLinks` protocol the Telegram adapter keeps
-its reply chains in.
+`VoiceStore` protocol of brand voices; the `FeedbackLog` of what replies were chosen from and
+what people did with them; the `ThreadLinks` protocol the Telegram adapter keeps its reply
+chains in.
 
-`repository.SqlHistoryStore`, `voices.SqlVoiceStore` and `threads.SqlThreadLinks` implement
-them on SQLAlchemy (SQLite or PostgreSQL).
+`repository.SqlHistoryStore`, `voices.SqlVoiceStore`, `feedback_log.SqlFeedbackLog` and
+`threads.SqlThreadLinks` implement them on SQLAlchemy (SQLite or PostgreSQL).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from muse.core.llm.client import Role
+from muse.core.llm.client import ChatMessage, Role
 from muse.core.messages import Incoming, Kind
 from muse.core.voice import Voice, VoiceScope
 
@@ -168,6 +169,50 @@ class VoiceStore(Protocol):
 
     async def forget(self, platform: str, workspace_id: str, user_id: str) -> int:
         """Delete the person's own voice (their private chat's); returns rows deleted."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    """One draft a reply was chosen from: its fluency (mean token log-probability, None when
+    unknown) and its place in the reply (None: passed over)."""
+
+    text: str
+    fluency: float | None
+    shown: int | None
+
+
+class FeedbackLog(Protocol):
+    """The record `muse train preferences` learns from. Safe to call concurrently."""
+
+    async def record_generation(
+        self,
+        message_id: int,
+        prompt: Sequence[ChatMessage],
+        skill: str,
+        format: str | None,
+        lang: str,
+        drafts: Sequence[DraftRecord],
+    ) -> None:
+        """Keep the prompt and every draft of the stored reply `message_id`."""
+        ...
+
+    async def record_action(
+        self,
+        message_id: int,
+        result_id: int | None,
+        platform: str,
+        workspace_id: str,
+        user_id: str,
+        action: str,
+    ) -> None:
+        """Keep that a person pressed `action` under reply `message_id`, which wrote
+        `result_id` (None when that reply was not stored)."""
+        ...
+
+    async def forget(self, platform: str, workspace_id: str, user_id: str) -> int:
+        """Delete the person's button presses (their replies' drafts go with the replies);
+        returns rows deleted."""
         ...
 
 

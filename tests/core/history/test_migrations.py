@@ -31,6 +31,9 @@ TABLES = {
     "feedback",
     "thread_links",
     "voices",
+    "generations",
+    "candidates",
+    "reply_actions",
 }
 
 
