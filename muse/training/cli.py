@@ -235,6 +235,28 @@ def preferences(
     typer.echo(f"{summary.pairs} pairs in {out / 'preferences.jsonl'}")
 
 
+@app.command("dpo")
+def dpo(
+    base: Annotated[Path, typer.Option(help="The model to improve (a Hugging Face directory).")],
+    preferences: Annotated[
+        Path, typer.Option(help="A directory written by `muse train preferences`.")
+    ],
+    out: Annotated[Path, typer.Option(help="Export directory for the tuned model.")],
+    steps: Annotated[int, typer.Option(help="Optimizer steps.")] = 200,
+    beta: Annotated[float, typer.Option(help="DPO's β: how close to stay to the base.")] = 0.1,
+    learning_rate: Annotated[float, typer.Option(help="Peak learning rate.")] = 5e-6,
+    batch_size: Annotated[int, typer.Option(help="Pairs per step.")] = 4,
+) -> None:
+    """Direct Preference Optimization on a team's preference pairs (TRL's DPOTrainer)."""
+    from muse.training.dpo import DpoConfig
+    from muse.training.dpo import dpo as run_dpo
+
+    config = DpoConfig(steps, beta, learning_rate, batch_size)
+    with _clear_errors():
+        _show(run_dpo(base, preferences, out, config))
+    typer.echo(f"Model ready in {out}. Compare: muse train eval {out} --corpus C, and {base}")
+
+
 @app.command("all")
 def run_all(
     out: Annotated[
