@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+from muse.core.access import refusal
 from muse.core.adlaw import AdLawLinter
 from muse.core.analysis import analyze, render_analysis
 from muse.core.authority import Authority
@@ -106,6 +107,9 @@ class Assistant:
         lang = detect_language(msg.text, msg.language)
         if msg.event_id and not await self._store.claim_event(msg.platform, msg.event_id):
             return  # already answered (the store logs the duplicate)
+        if refused := refusal(msg, self._settings):
+            yield Error(text(refused, lang), refused, lang)
+            return
         if len(msg.text) > self._settings.max_input_chars:
             yield Error(
                 text("too_long", lang, length=len(msg.text), limit=self._settings.max_input_chars),

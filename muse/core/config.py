@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     # People who may change any channel's or workspace's brand voice: platform-qualified user
     # ids, comma separated ("slack:U123ABC,telegram:987654").
     admins: str = Field(default="", alias="MUSE_ADMINS")
+    # Slack workspaces (team ids, comma separated) Muse answers in; unset: every workspace.
+    slack_teams: str = Field(default="", alias="MUSE_SLACK_TEAMS")
+    # Slack channels (ids) Muse answers in, private chats aside; unset: every channel.
+    slack_channels: str = Field(default="", alias="MUSE_SLACK_CHANNELS")
+    # Telegram groups (chat ids) Muse stays in; unset: every group.
+    telegram_chats: str = Field(default="", alias="MUSE_TELEGRAM_CHATS")
+    # Telegram users (ids) Muse answers; unset: everyone.
+    telegram_users: str = Field(default="", alias="MUSE_TELEGRAM_USERS")
     # Extra ad-law terms, comma separated, added to the shipped list.
     adlaw_extra_terms: str = Field(default="", alias="MUSE_ADLAW_EXTRA_TERMS")
     # A UTF-8 file of extra ad-law terms, one per line (# comments allowed).
@@ -91,5 +99,4 @@ class Settings(BaseSettings):
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         """Whether `MUSE_ADMINS` names this person (as "platform:user_id")."""
-        named = {a.strip() for a in self.admins.split(",") if a.strip()}
-        return f"{platform}:{user_id}" in named
+        return f"{platform}:{user_id}" in {a.strip() for a in self.admins.split(",")}

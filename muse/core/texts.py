@@ -67,6 +67,17 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "zh": "已删除你在 Muse 的全部记录（{rows} 条）。",
         "en": "Everything Muse stored about you has been deleted ({rows} records).",
     },
+    "chat_not_allowed": {
+        "zh": "抱歉，这里还没有开通缪斯。如需使用，请联系管理员把这个工作区或群组加入名单。",
+        "en": (
+            "Sorry, Muse isn't enabled here. Ask your admin to add this workspace, channel or "
+            "group to its list."
+        ),
+    },
+    "user_not_allowed": {
+        "zh": "抱歉，你的账号还没有开通缪斯，请联系管理员。",
+        "en": "Sorry, Muse isn't enabled for your account yet. Please ask your admin.",
+    },
     "voice_set": {
         "zh": "已更新{where}的品牌调性。之后的文案都会按它来写；/voice 查看，/voice clear 清除。",
         "en": (

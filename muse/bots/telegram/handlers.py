@@ -16,6 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Messag
 
 from muse.bots.tasks import BackgroundTasks
 from muse.bots.telegram.authority import TelegramAuthority
+from muse.core.access import CHAT_NOT_ALLOWED
 from muse.core.language import detect_language
 from muse.core.messages import Done, Error, Incoming, Kind
 from muse.core.service import MuseCore
@@ -133,7 +134,13 @@ class Handlers:
     ) -> None:
         output = ChatOutput(context.bot, place, remember)
         writer = ReplyWriter(output, place.group)
-        await writer.play(self._core.assistant.handle(incoming, TelegramAuthority(context.bot)))
+        last = await writer.play(
+            self._core.assistant.handle(incoming, TelegramAuthority(context.bot))
+        )
+        if place.group and isinstance(last, Error) and last.code == CHAT_NOT_ALLOWED:
+            # A group outside MUSE_TELEGRAM_CHATS hears why once, then Muse leaves it.
+            log.info("left a group that is not allowed", extra={"chat_id": place.chat_id})
+            await context.bot.leave_chat(place.chat_id)
 
     async def _vote(self, query: CallbackQuery, incoming: Incoming) -> None:
         """👍/👎: stored by the core; its thanks is the callback answer, not a chat message."""

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from muse.bots.slack.adapter import SlackAdapter
 from muse.bots.slack.render import WORKING
-from tests.bots.slack.conftest import Harness
-from tests.bots.slack.fake_slack import Posted
+from muse.core.service import MuseCore
+from tests.bots.slack.conftest import Harness, slack_settings
+from tests.bots.slack.fake_slack import Posted, fake_slack
+from tests.fake_model import FakeModel
 
 
 @pytest.mark.parametrize(
@@ -208,3 +213,21 @@ async def test_a_failing_admin_check_refuses(slack: Harness) -> None:
     (reply,) = slack.slack.responses
     assert "只有管理员" in reply["text"]
     assert slack.rows("SELECT count(*) FROM voices") == [(0,)]
+
+
+async def test_a_channel_outside_the_list_gets_one_private_sentence(
+    tmp_path: Path, model: FakeModel
+) -> None:
+    async with fake_slack() as fake:
+        settings = slack_settings(tmp_path, fake.api_url, MUSE_SLACK_CHANNELS="CMARKETING")
+        async with MuseCore(settings, model=model) as core:
+            adapter = SlackAdapter(settings, core, edit_interval_s=0.05)
+            await adapter.start()
+            fake.bot_url = f"http://127.0.0.1:{adapter.port}/slack/events"
+            try:
+                await fake.command("/ad", "新款风衣", channel="CGENERAL")
+                await adapter.tasks.join()
+            finally:
+                await adapter.stop()
+    assert model.requests == [] and fake.called("chat.postMessage") == []
+    assert any("还没有开通缪斯" in r.get("text", "") for r in fake.responses)

@@ -74,6 +74,7 @@ class FakeBotApi:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) → bot's Message
         self.people: dict[tuple[int, int], dict[str, Any]] = {}  # messages people sent
         self.updates: list[dict[str, Any]] = []
+        self.left: list[int] = []  # chats the bot left (leaveChat)
         self.admins: dict[int, set[int]] = {}  # getChatMember: chat → its administrators' ids
         self.delivered: list[int] = []  # update ids in getUpdates answers, repeats included
         self._next_update = 1
@@ -211,6 +212,11 @@ class FakeBotApi:
             }
             return {"status": "administrator", "user": person, **rights}
         return {"status": "member", "user": person}
+
+    async def _leave_chat(self, params: dict[str, Any]) -> bool:
+        """https://core.telegram.org/bots/api#leavechat"""
+        self.left.append(int(params["chat_id"]))
+        return True
 
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
         return True

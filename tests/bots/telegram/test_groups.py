@@ -107,3 +107,18 @@ async def test_only_group_admins_change_the_groups_voice(
     (request,) = model.requests
     assert request.messages[0].content.endswith("语气松弛，面向露营的年轻人")
     assert ad.startswith("方案 1")
+
+
+async def test_a_group_outside_the_list_hears_why_once_and_muse_leaves(
+    api: FakeBotApi, settings: Settings, model: FakeModel
+) -> None:
+    allowed = settings.model_copy(update={"telegram_chats": "-1009999"})
+    async with MuseCore(allowed, model=model) as core:
+        adapter = TelegramAdapter(allowed, core)
+        await adapter.start()
+        await say(api, GROUP, XIAOHONG, "/ad@MuseTestBot 新款服装")
+        await api.wait_for(lambda: api.left)
+        await adapter.stop()
+    (sentence,) = api.bot_messages(GROUP)
+    assert "还没有开通缪斯" in sentence["text"]
+    assert api.left == [GROUP] and model.requests == []
