@@ -27,9 +27,11 @@ from muse.core.history.store import (
     ConversationKey,
     FeedbackLog,
     HistoryStore,
+    Library,
     VoiceStore,
 )
 from muse.core.language import detect_language
+from muse.core.library_command import after_vote, answer_saved
 from muse.core.llm.client import (
     ModelClient,
     ModelError,
@@ -60,7 +62,7 @@ from muse.core.voice_command import answer_voice
 log = logging.getLogger(__name__)
 
 # Commands answered without the model, each as a skill name for Started/Done.
-_LOCAL = {"help", "unknown", "reset", "forget", "analyze", "formats", "voice"}
+_LOCAL = {"help", "unknown", "reset", "forget", "analyze", "formats", "voice", "saved"}
 
 
 def _sentence_for(error: ModelError) -> str:
@@ -84,6 +86,7 @@ class Assistant:
         store: HistoryStore,
         voices: VoiceStore,
         feedback: FeedbackLog,
+        library: Library,
         model: ModelClient,
         linter: AdLawLinter,
         settings: Settings,
@@ -91,6 +94,7 @@ class Assistant:
         self._store = store
         self._voices = voices
         self._feedback = feedback
+        self._library = library
         self._model = model
         self._linter = linter
         self._settings = settings
@@ -140,6 +144,8 @@ class Assistant:
                 reply = await answer_voice(
                     self._voices, self._settings, command.argument, msg, lang, authority
                 )
+            elif command.name == "saved":
+                reply = await answer_saved(self._library, command.argument, msg, lang)
             else:
                 reply = await self._local(command.name, command.argument, msg, lang)
             yield Done(reply, command.name, language=lang)
@@ -176,7 +182,7 @@ class Assistant:
             return text("reset_done", lang)
         if name == "forget":
             rows = await self._store.forget(msg.platform, msg.workspace_id, msg.user_id)
-            for kept in (self._voices, self._feedback):
+            for kept in (self._voices, self._feedback, self._library):
                 rows += await kept.forget(msg.platform, msg.workspace_id, msg.user_id)
             return text("forget_done", lang, rows=rows)
         report = await asyncio.to_thread(analyze, argument, self._linter)
@@ -197,6 +203,7 @@ class Assistant:
             if not stored:
                 yield Error(text("target_gone", lang), "target_gone", lang)
                 return
+            await after_vote(self._store, self._library, msg)
             yield Started("feedback", lang)
             yield Done(text(f"feedback_{msg.action}", lang), "feedback", language=lang)
             return

@@ -47,6 +47,16 @@ _LOCAL: dict[str, CommandSpec] = {
         menu={"zh": "品牌调性：查看或设定", "en": "Brand voice: show or set"},
         optional=True,
     ),
+    "saved": CommandSpec(
+        placeholder={"zh": "[词 | remove 编号]", "en": "[word | remove number]"},
+        example={"zh": "火锅", "en": "coffee"},
+        summary={
+            "zh": "查看、搜索或删除这里的收藏（点过 👍 的文案）",
+            "en": "list, search or remove the copy kept here (replies you gave a 👍)",
+        },
+        menu={"zh": "收藏的文案", "en": "Kept copy"},
+        optional=True,
+    ),
     "reset": CommandSpec(
         placeholder={},
         example={},
@@ -78,7 +88,7 @@ COMMAND_NAMES: tuple[str, ...] = tuple(COMMANDS)
 # Commands whose argument is the whole point; sent bare they get a usage line with an example.
 ARGUMENT_COMMANDS: tuple[str, ...] = tuple(n for n, spec in COMMANDS.items() if spec.takes_argument)
 # Replies about the person or about Muse itself, not copy for the channel to see.
-_PERSONAL = frozenset({"help", "reset", "forget", "unknown", "formats", "voice"})
+_PERSONAL = frozenset({"help", "reset", "forget", "unknown", "formats", "voice", "saved"})
 # Skills that take a platform format before the brief, and what asks them for the list.
 _FORMAT_SKILLS = frozenset(skill.name for skill in COMMAND_SKILLS if skill.takes_formats)
 _FORMAT_LIST = frozenset({"formats", "format", "platforms", "格式", "平台", "全部格式"})
@@ -87,6 +97,7 @@ _SKILL_ALIASES = {alias: skill.name for skill in COMMAND_SKILLS for alias in ski
 _ALIASES = {
     **_SKILL_ALIASES,
     "start": "help",
+    "library": "saved",
     "analyse": "analyze",
 }
 

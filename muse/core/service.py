@@ -18,6 +18,7 @@ from muse.core.brief import warm_up
 from muse.core.config import Settings
 from muse.core.history.db import Database
 from muse.core.history.feedback_log import SqlFeedbackLog
+from muse.core.history.library import SqlLibrary
 from muse.core.history.repository import SqlHistoryStore
 from muse.core.history.store import ThreadLinks
 from muse.core.history.threads import SqlThreadLinks
@@ -78,8 +79,14 @@ class MuseCore:
             # Ad copy and taglines are checked for the product with jieba (brief.py).
             await asyncio.to_thread(warm_up)
         linter = AdLawLinter.from_settings(self.settings)
-        voices, feedback = SqlVoiceStore(self._db), SqlFeedbackLog(self._db)
-        self._assistant = Assistant(store, voices, feedback, self._model, linter, self.settings)
+        voices, feedback, library = (
+            SqlVoiceStore(self._db),
+            SqlFeedbackLog(self._db),
+            SqlLibrary(self._db),
+        )
+        self._assistant = Assistant(
+            store, voices, feedback, library, self._model, linter, self.settings
+        )
 
     async def stop(self) -> None:
         """Release the model and the database."""

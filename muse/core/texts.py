@@ -108,8 +108,36 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "en": "“{word}” is too long; each word can be at most {limit} characters.",
     },
     "feedback_like": {
-        "zh": "谢谢！已记下你喜欢这一版。",
-        "en": "Thanks! Noted that you like this one.",
+        "zh": "谢谢！已记下你喜欢这一版，并收进了这里的收藏（/saved 查看）。",
+        "en": "Thanks! Noted that you like this one and kept it here: /saved lists it.",
+    },
+    "saved_head": {
+        "zh": "这里的收藏，最新 {count} 条：",
+        "en": "Kept copy here, newest {count}:",
+    },
+    "saved_found": {
+        "zh": "含“{word}”的收藏（{count} 条）：",
+        "en": "Kept copy with “{word}” ({count}):",
+    },
+    "saved_tail": {
+        "zh": "/saved <词> 搜索收藏，/saved remove <编号> 删除一条。",
+        "en": "/saved <word> searches, /saved remove <number> removes one.",
+    },
+    "saved_none": {
+        "zh": "这里还没有收藏。在喜欢的回复下点 👍，它就会收进这里。",
+        "en": "Nothing kept here yet. Tap 👍 under a reply you like to keep it.",
+    },
+    "saved_none_for": {
+        "zh": "收藏里没有含“{word}”的文案。",
+        "en": "No kept copy here mentions “{word}”.",
+    },
+    "saved_removed": {
+        "zh": "已从收藏里删除 #{item}。",
+        "en": "Removed #{item} from the kept copy.",
+    },
+    "saved_not_found": {
+        "zh": "这里的收藏里没有 #{item}。",
+        "en": "There is no #{item} in the kept copy here.",
     },
     "feedback_dislike": {
         "zh": "谢谢反馈！可以点「重新生成」，或直接告诉我哪里需要改。",

@@ -19,8 +19,9 @@ MANIFEST = Path(__file__).with_name("manifest.yml")
 # /muse gathers the commands that need no argument ("/muse reset", "/muse voice"); Slack-only,
 # so described here.
 MUSE_ENTRY = (
-    "帮助、新对话、删除记录、品牌调性 · Help, new conversation, delete your data, brand voice",
-    "help | reset | forget | voice [描述 | must … | ban … | clear]",
+    "帮助、新对话、删除记录、品牌调性、收藏 · Help, new conversation, delete your data, brand "
+    "voice, kept copy",
+    "help | reset | forget | voice [描述 | must … | ban … | clear] | saved [词 | remove 编号]",
 )
 _BLOCK = re.compile(r"(?m)^  slash_commands:\n(?:    .*\n)*")
 

@@ -48,7 +48,7 @@ MigrationCommand = Callable[["Config", str], None]
 # The newest migration (tests/core/history/test_migrations.py keeps it equal to Alembic's head):
 # a database already there starts without importing Alembic, which a one-shot `muse ask` would
 # otherwise pay for on every run.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 # Alembic's `context` and `op` are module globals set for the command that runs: two commands
 # in threads of one process would swap them under each other.

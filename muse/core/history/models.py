@@ -1,6 +1,6 @@
 """SQLAlchemy models of the history tables: conversations, messages, processed events,
 feedback, thread links, brand voices, and the record of what each reply was chosen from and
-what people did with it (generations, candidates, reply actions).
+what people did with it (generations, candidates, reply actions), and the library of kept copy.
 
 `muse/migrations/versions` creates exactly these tables; a test compares the two.
 """
@@ -252,4 +252,29 @@ class ReplyAction(Base):
     workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     action: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class LibraryItem(Base):
+    """A piece of kept copy: a shown draft of a reply someone gave a 👍, in the library of the
+    channel (or private chat) it was written in, with its brief, skill and format."""
+
+    __tablename__ = "library"
+    __table_args__ = (
+        Index("ix_library_place", "platform", "workspace_id", "channel_id", "id"),
+        Index("ix_library_saved_by", "saved_by"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    channel_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    message_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("messages.id", ondelete="SET NULL")
+    )
+    skill: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str | None] = mapped_column(String(32))
+    brief: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[str] = mapped_column(String(ID_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

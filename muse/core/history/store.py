@@ -1,17 +1,18 @@
-"""The `HistoryStore` protocol the assistant depends on, and the value types it returns; the
-`VoiceStore` protocol of brand voices; the `FeedbackLog` of what replies were chosen from and
-what people did with them; the `ThreadLinks` protocol the Telegram adapter keeps its reply
-chains in.
+"""The protocols the core's persistence implements, and the value types they return:
+`HistoryStore` (conversations and turns), `VoiceStore` (brand voices), `FeedbackLog` (what
+replies were chosen from and what people did with them), `Library` (kept copy) and
+`ThreadLinks` (Telegram reply chains).
 
-`repository.SqlHistoryStore`, `voices.SqlVoiceStore`, `feedback_log.SqlFeedbackLog` and
-`threads.SqlThreadLinks` implement them on SQLAlchemy (SQLite or PostgreSQL).
+`repository.SqlHistoryStore`, `voices.SqlVoiceStore`, `feedback_log.SqlFeedbackLog`,
+`library.SqlLibrary` and `threads.SqlThreadLinks` implement them on SQLAlchemy (SQLite or
+PostgreSQL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -213,6 +214,56 @@ class FeedbackLog(Protocol):
     async def forget(self, platform: str, workspace_id: str, user_id: str) -> int:
         """Delete the person's button presses (their replies' drafts go with the replies);
         returns rows deleted."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A channel or private chat: where a library belongs."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCopy:
+    """One piece of kept copy."""
+
+    id: int
+    skill: str
+    format: str | None
+    brief: str
+    text: str
+    saved_by: str
+    created_at: datetime
+
+
+class Library(Protocol):
+    """Kept copy per place. Safe to call concurrently."""
+
+    async def keep(
+        self, place: Place, message_id: int, user_id: str, skill: str, fmt: str | None, brief: str
+    ) -> int:
+        """Keep the shown drafts of reply `message_id` (from its generation record) for
+        `place`, once per person; returns how many were added."""
+        ...
+
+    async def unkeep(self, message_id: int, user_id: str) -> int:
+        """Drop what `user_id` kept of reply `message_id` (a 👍 turned 👎); returns rows."""
+        ...
+
+    async def newest(self, place: Place, word: str | None, limit: int) -> list[SavedCopy]:
+        """The newest kept copy of `place`, newest first; with `word`, only copy whose text or
+        brief contains it."""
+        ...
+
+    async def remove(self, place: Place, item_id: int) -> bool:
+        """Remove item `item_id` of `place`; False when there is none."""
+        ...
+
+    async def forget(self, platform: str, workspace_id: str, user_id: str) -> int:
+        """Delete everything the person kept; returns rows deleted."""
         ...
 
 

@@ -41,7 +41,7 @@ async def test_buttons_rework_the_reply_and_votes_are_stored(
 
     await press(api, XIAOHONG, reply, data["👍"])
     await api.wait_for(lambda: len(answers()) == 2)
-    assert answers()[1]["text"] == "谢谢！已记下你喜欢这一版。"
+    assert answers()[1]["text"] == "谢谢！已记下你喜欢这一版，并收进了这里的收藏（/saved 查看）。"
     assert votes(tmp_path) == [("telegram", 1)]
     await press(api, XIAOHONG, reply, data["👎"])  # changes the vote
     await api.wait_for(lambda: len(answers()) == 3)

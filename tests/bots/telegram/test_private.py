@@ -108,7 +108,7 @@ async def test_the_menu_is_published_in_chinese_and_english(
     }
     assert set(menus) == {None, "zh"}
     skills = ["ad", "tagline", "brainstorm", "script", "press", "lyrics", "story", "design"]
-    names = [*skills, "analyze", "voice", "reset", "forget", "help", "start"]
+    names = [*skills, "analyze", "voice", "saved", "reset", "forget", "help", "start"]
     assert [c["command"] for c in menus["zh"]] == names == [c["command"] for c in menus[None]]
     assert menus["zh"][0]["description"] == "写 3 版广告文案"
     assert menus[None][0]["description"] == "Write 3 ad copy options"

@@ -34,6 +34,7 @@ TABLES = {
     "generations",
     "candidates",
     "reply_actions",
+    "library",
 }
 
 
