@@ -1,4 +1,4 @@
-"""The front ends' commands: `chat`, `ask`, `run`, `serve-model` and `db`.
+"""The front ends' commands: `chat`, `ask`, `run`, `serve-model`, `db`, `export` and `import`.
 
 `muse.cli` adds `train`.
 """
@@ -24,6 +24,7 @@ from muse.core.llm.missing import missing_model
 from muse.core.log import configure_logging
 from muse.core.service import MuseCore
 
+from .archive_cli import register
 from .errors import AdapterConfigError
 from .runner import configured_adapters, run_adapters
 from .terminal.ask import collect_reply, result_json
@@ -35,6 +36,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+register(app, Settings)
 db_app = typer.Typer(help="Database migrations (also applied automatically at start).")
 app.add_typer(db_app, name="db")
 
