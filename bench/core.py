@@ -56,7 +56,9 @@ def percentile(values: list[float], q: float) -> float:
 
 async def run(concurrency: int, turns: int, db_dir: Path) -> dict[str, float]:
     """`turns` turns spread over `concurrency` conversations driven at the same time."""
-    settings = Settings(MUSE_DATABASE_URL=f"sqlite+aiosqlite:///{db_dir / f'c{concurrency}.db'}")
+    url = f"sqlite+aiosqlite:///{db_dir / f'c{concurrency}.db'}"
+    # The core's own cost: no per-person quota, a generation slot for every conversation.
+    settings = Settings(MUSE_DATABASE_URL=url, MUSE_USER_RPM=0, MUSE_MAX_CONCURRENT=concurrency)
     latencies: list[float] = []
     async with MuseCore(settings, model=InstantModel()) as core:
 

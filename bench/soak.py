@@ -130,7 +130,10 @@ async def main() -> None:
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite+aiosqlite:///{Path(tmp) / 'instant.db'}"
-        settings = Settings(_env_file=None, MUSE_DATABASE_URL=db)
+        # No per-person quota, and a slot for every conversation: this measures the core, not
+        # the limits (core/quota.py).
+        limits = {"MUSE_USER_RPM": 0, "MUSE_MAX_CONCURRENT": args.conversations}
+        settings = Settings(_env_file=None, MUSE_DATABASE_URL=db, **limits)
         rows["instant model"] = await drive(
             settings, InstantModel(), args.turns, args.conversations, []
         )
@@ -142,6 +145,7 @@ async def main() -> None:
                     _env_file=None,
                     MUSE_DATABASE_URL=f"sqlite+aiosqlite:///{Path(tmp) / 'served.db'}",
                     MUSE_MODEL_URL=f"http://127.0.0.1:{port}/v1",
+                    **limits,
                 )
                 rows["muse serve-model"] = await drive(
                     settings, None, args.model_turns, args.conversations, [server.pid]

@@ -28,6 +28,7 @@ from muse.core.history.store import (
     FeedbackLog,
     HistoryStore,
     Library,
+    UsageCounter,
     VoiceStore,
 )
 from muse.core.language import detect_language
@@ -52,6 +53,7 @@ from muse.core.messages import (
     Variant,
 )
 from muse.core.prompt import build_prompt
+from muse.core.quota import Busy, Slots, over_quota
 from muse.core.skills.base import Skill
 from muse.core.skills.registry import get_skill
 from muse.core.texts import text
@@ -87,6 +89,7 @@ class Assistant:
         voices: VoiceStore,
         feedback: FeedbackLog,
         library: Library,
+        usage: UsageCounter,
         model: ModelClient,
         linter: AdLawLinter,
         settings: Settings,
@@ -95,6 +98,8 @@ class Assistant:
         self._voices = voices
         self._feedback = feedback
         self._library = library
+        self._usage = usage
+        self._slots = Slots(settings.max_concurrent, settings.queue_wait_s)
         self._model = model
         self._linter = linter
         self._settings = settings
@@ -124,6 +129,9 @@ class Assistant:
         try:
             async for event in self._dispatch(msg, lang, authority):
                 yield event
+        except Busy:
+            log.warning("no generation slot", extra={"platform": msg.platform})
+            yield Error(text("busy", lang), "busy", lang)
         except Exception:
             log.exception("request failed", extra={"platform": msg.platform})
             yield Error(text("internal", lang), "internal", lang)
@@ -243,9 +251,14 @@ class Assistant:
         `brief` is the command argument the reply must stay about (None for none); `voice` the
         brand voice in force (its section ends the system prompt).
         """
+        if over := await over_quota(self._usage, self._settings, msg):
+            yield Error(text(over, lang), over, lang)
+            return
         yield Started(skill.name, lang)
         fmt = skill.format.name if skill.format else None
-        async with self._locks.hold(f"conversation:{conversation.id}"):
+        # The conversation's lock first: a turn waiting behind its own conversation holds no
+        # generation slot.
+        async with self._locks.hold(f"conversation:{conversation.id}"), self._slots.hold():
             # No more turns can fit the budget than this (each costs at least the framing), so
             # long conversations are not read whole on every turn.
             budget = self._settings.history_tokens

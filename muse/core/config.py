@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     telegram_chats: str = Field(default="", alias="MUSE_TELEGRAM_CHATS")
     # Telegram users (ids) Muse answers; unset: everyone.
     telegram_users: str = Field(default="", alias="MUSE_TELEGRAM_USERS")
+    # Model requests a person may make per minute (buttons included); 0: no limit.
+    user_rpm: int = Field(default=20, ge=0, alias="MUSE_USER_RPM")
+    # Reply tokens (estimated) a person may receive per UTC day; 0: no limit.
+    user_daily_tokens: int = Field(default=0, ge=0, alias="MUSE_USER_DAILY_TOKENS")
+    # Reply tokens (estimated) a whole workspace may receive per UTC day; 0: no limit.
+    scope_daily_tokens: int = Field(default=0, ge=0, alias="MUSE_SCOPE_DAILY_TOKENS")
+    # Generations in flight at once in this process; more wait for a slot.
+    max_concurrent: int = Field(default=16, ge=1, alias="MUSE_MAX_CONCURRENT")
+    # Seconds a request waits for a generation slot before it is told Muse is busy.
+    queue_wait_s: float = Field(default=20.0, gt=0, alias="MUSE_QUEUE_WAIT_S")
     # Extra ad-law terms, comma separated, added to the shipped list.
     adlaw_extra_terms: str = Field(default="", alias="MUSE_ADLAW_EXTRA_TERMS")
     # A UTF-8 file of extra ad-law terms, one per line (# comments allowed).

@@ -22,6 +22,7 @@ from muse.core.history.library import SqlLibrary
 from muse.core.history.repository import SqlHistoryStore
 from muse.core.history.store import ThreadLinks
 from muse.core.history.threads import SqlThreadLinks
+from muse.core.history.usage import SqlUsage
 from muse.core.history.voices import SqlVoiceStore
 from muse.core.llm.client import ModelClient, ModelNotInstalled
 from muse.core.llm.factory import make_model_client
@@ -79,13 +80,10 @@ class MuseCore:
             # Ad copy and taglines are checked for the product with jieba (brief.py).
             await asyncio.to_thread(warm_up)
         linter = AdLawLinter.from_settings(self.settings)
-        voices, feedback, library = (
-            SqlVoiceStore(self._db),
-            SqlFeedbackLog(self._db),
-            SqlLibrary(self._db),
-        )
+        voices, feedback = SqlVoiceStore(self._db), SqlFeedbackLog(self._db)
+        library, usage = SqlLibrary(self._db), SqlUsage(self._db)
         self._assistant = Assistant(
-            store, voices, feedback, library, self._model, linter, self.settings
+            store, voices, feedback, library, usage, self._model, linter, self.settings
         )
 
     async def stop(self) -> None:

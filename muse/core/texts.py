@@ -67,6 +67,22 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "zh": "已删除你在 Muse 的全部记录（{rows} 条）。",
         "en": "Everything Muse stored about you has been deleted ({rows} records).",
     },
+    "quota_rpm": {
+        "zh": "你一分钟内的请求太多了，请等一分钟再试。",
+        "en": "That's a lot of requests in one minute. Please wait a minute and try again.",
+    },
+    "quota_user_day": {
+        "zh": "你今天的生成额度已经用完了，北京时间早上 8 点（UTC 0 点）重置。",
+        "en": "You've used today's writing allowance. It resets at 00:00 UTC.",
+    },
+    "quota_scope_day": {
+        "zh": "这个工作区今天的生成额度已经用完了，北京时间早上 8 点（UTC 0 点）重置。",
+        "en": "This workspace has used today's writing allowance. It resets at 00:00 UTC.",
+    },
+    "busy": {
+        "zh": "现在请求的人太多，请一分钟后再试。",
+        "en": "Muse is busy right now. Please try again in a minute.",
+    },
     "chat_not_allowed": {
         "zh": "抱歉，这里还没有开通缪斯。如需使用，请联系管理员把这个工作区或群组加入名单。",
         "en": (

@@ -1,11 +1,11 @@
 """The protocols the core's persistence implements, and the value types they return:
 `HistoryStore` (conversations and turns), `VoiceStore` (brand voices), `FeedbackLog` (what
-replies were chosen from and what people did with them), `Library` (kept copy) and
-`ThreadLinks` (Telegram reply chains).
+replies were chosen from and what people did with them), `Library` (kept copy),
+`UsageCounter` (what quotas count) and `ThreadLinks` (Telegram reply chains).
 
 `repository.SqlHistoryStore`, `voices.SqlVoiceStore`, `feedback_log.SqlFeedbackLog`,
-`library.SqlLibrary` and `threads.SqlThreadLinks` implement them on SQLAlchemy (SQLite or
-PostgreSQL).
+`library.SqlLibrary`, `usage.SqlUsage` and `threads.SqlThreadLinks` implement them on
+SQLAlchemy (SQLite or PostgreSQL).
 """
 
 from __future__ import annotations
@@ -264,6 +264,23 @@ class Library(Protocol):
 
     async def forget(self, platform: str, workspace_id: str, user_id: str) -> int:
         """Delete everything the person kept; returns rows deleted."""
+        ...
+
+
+class UsageCounter(Protocol):
+    """What quotas count, from the stored turns (so every replica sees the same numbers)."""
+
+    async def requests_since(
+        self, platform: str, workspace_id: str, user_id: str, since: datetime
+    ) -> int:
+        """Model turns the person asked for since `since` (failed ones too)."""
+        ...
+
+    async def tokens_since(
+        self, platform: str, workspace_id: str, user_id: str | None, since: datetime
+    ) -> int:
+        """Estimated tokens of the replies written since `since`, for the person (None: for
+        the whole workspace)."""
         ...
 
 
