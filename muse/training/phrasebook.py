@@ -34,6 +34,7 @@ from muse.core.skills.registry import get_skill
 from muse.core.skills.tagline import TAGLINES, fits
 from muse.training.authored import Example
 from muse.training.lexicons import load_lexicons
+from muse.training.textmetrics import product_mention
 
 BRAND_SHARE = 0.5  # briefs that name a brand
 OWN_POINT_SHARE = 0.7  # briefs whose points come from the product's own authored brief
@@ -109,7 +110,9 @@ def _catalogue(examples: Sequence[Example], categories: Collection[str]) -> _Cat
     for e in examples:
         if e.category in categories and e.task in ("ad", "tagline"):
             product, found = product_and_points(e.brief, e.lang)
-            if product:
+            # A first clause with no product words ("Hi, Kettlebird here. …") names nothing
+            # a copy could repeat: it would make a brief whose product no output can mention.
+            if product and product_mention(product, e.lang, [product]) == 1.0:
                 products[(e.category, e.lang)].add(product)
                 own[product].update(found)
     audiences: dict[tuple[str, Lang], list[str]] = {}
