@@ -152,7 +152,9 @@ class TaglineSkill(PlatformSkill):
         return self.variant_header(0, lang) + "\n".join(v.shown for v in variants)
 
     def structure_problem(self, completion: str, lang: Lang) -> str | None:
-        """Five lines, each within the length limit, kept as they are by `split`."""
+        """Five lines, each within the length limit, kept as they are by `split` (a format
+        header the model copied from its history is no line of the set)."""
+        completion = _HEADER_LINE.sub("", completion).strip("\n")
         lines = completion.split("\n")
         if len(lines) != TAGLINES:
             return f"{TAGLINES} lines"
