@@ -48,6 +48,17 @@ class Level(StrEnum):
     WORKSPACE = "workspace"  # a whole Slack workspace (Telegram: the bot's every chat)
 
 
+# How replies name the scope a voice holds for.
+WHERE: dict[Lang, dict[Level, str]] = {
+    "zh": {Level.CHANNEL: "本频道", Level.PERSON: "你的私聊", Level.WORKSPACE: "整个工作区"},
+    "en": {
+        Level.CHANNEL: "this channel",
+        Level.PERSON: "your private chat",
+        Level.WORKSPACE: "the whole workspace",
+    },
+}
+
+
 @dataclass(frozen=True, slots=True)
 class VoiceScope:
     """One place a voice can be set: `scope_id` is the channel or the person ("" for a
@@ -203,14 +214,7 @@ def describe(voice: Voice | None, where: Level | None, lang: Lang) -> str:
             "sets words every ad must use one of; /voice ban word1, word2 sets words never to "
             "use; /voice clear removes it."
         )
-    origin = {
-        "zh": {Level.CHANNEL: "本频道", Level.PERSON: "你的私聊", Level.WORKSPACE: "整个工作区"},
-        "en": {
-            Level.CHANNEL: "this channel",
-            Level.PERSON: "your private chat",
-            Level.WORKSPACE: "the whole workspace",
-        },
-    }[lang][where]
+    origin = WHERE[lang][where]
     none = "（无）" if lang == "zh" else "(none)"
     sep = "、" if lang == "zh" else ", "
     if lang == "zh":

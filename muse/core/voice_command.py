@@ -7,17 +7,16 @@ from muse.core.config import Settings
 from muse.core.history.store import VoiceStore
 from muse.core.messages import Incoming, Lang
 from muse.core.texts import text
-from muse.core.voice import Level, VoiceInputError, apply, describe, parse_change, scopes, target
-
-# How a reply names the scope a voice was set for.
-_WHERE: dict[Lang, dict[Level, str]] = {
-    "zh": {Level.CHANNEL: "本频道", Level.PERSON: "你的私聊", Level.WORKSPACE: "整个工作区"},
-    "en": {
-        Level.CHANNEL: "this channel",
-        Level.PERSON: "your private chat",
-        Level.WORKSPACE: "the whole workspace",
-    },
-}
+from muse.core.voice import (
+    WHERE,
+    Level,
+    VoiceInputError,
+    apply,
+    describe,
+    parse_change,
+    scopes,
+    target,
+)
 
 
 async def answer_voice(
@@ -38,7 +37,7 @@ async def answer_voice(
     except VoiceInputError as exc:
         return text(exc.key, lang, **exc.values)
     scope = target(msg, change.workspace)
-    where = _WHERE[lang][scope.level]
+    where = WHERE[lang][scope.level]
     if change.field == "show":
         if change.workspace:
             voice = await voices.get(scope)
