@@ -30,6 +30,8 @@ async def liked_ad(url: str, workspace: str) -> None:
             action=Action.LIKE, target_message_id=done.message_id,
         )  # fmt: skip
         [e async for e in core.assistant.handle(like)]
+        voice = Incoming("test", workspace, "u1", "u1", f"/voice must 「{workspace}」", Kind.DIRECT)
+        [e async for e in core.assistant.handle(voice)]
 
 
 def test_export_is_one_teams_and_import_round_trips(tmp_path: Path) -> None:
@@ -51,6 +53,9 @@ def test_export_is_one_teams_and_import_round_trips(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     kinds = [r["kind"] for r in rows]
     assert kinds.count("library") == 4 and kinds.count("vote") == 1  # 3 kept + 1 imported
+    assert [(r["level"], r["channel_id"], r["must"]) for r in rows if r["kind"] == "voice"] == [
+        ("person", "u1", "「w1」")
+    ]
     assert all("w2" not in json.dumps(r, ensure_ascii=False) for r in rows)
     assert any(r.get("text") == "月亮升起来\n桂花乌龙，配一块月饼。" for r in rows)
 

@@ -1,7 +1,7 @@
-"""A team's own data in and out: `muse export` writes a workspace's library of kept copy and
-its feedback (votes and button presses) as JSON Lines or CSV, and `muse import` reads a team's
-past copy into the library of one channel — which is also how an archive reaches training
-(`muse train … --extra`). No other workspace's rows are ever read or written.
+"""A team's own data in and out: `muse export` writes a workspace's brand voices, its library of
+kept copy and its feedback (votes and button presses) as JSON Lines or CSV, and `muse import`
+reads a team's past copy into the library of one channel — which is also how an archive reaches
+training (`muse train … --extra`). No other workspace's rows are ever read or written.
 """
 
 from __future__ import annotations
@@ -17,13 +17,20 @@ from typing import Any
 from sqlalchemy import select
 
 from muse.core.history.db import Database
-from muse.core.history.models import Conversation, Feedback, LibraryItem, Message, ReplyAction
+from muse.core.history.models import (
+    BrandVoice,
+    Conversation,
+    Feedback,
+    LibraryItem,
+    Message,
+    ReplyAction,
+)
 from muse.core.history.store import Place
 
 # Columns of the CSV form; a JSON line has the same keys (those that apply to its kind).
 COLUMNS = (
     "kind", "id", "channel_id", "skill", "format", "brief", "text", "user_id", "value",
-    "action", "message_id", "created_at",
+    "action", "message_id", "level", "must", "ban", "created_at",
 )  # fmt: skip
 IMPORTED_BY = "import"  # `saved_by` of imported copy
 
@@ -37,8 +44,30 @@ class Team:
 
 
 async def team_rows(db: Database, team: Team) -> list[dict[str, Any]]:
-    """The team's kept copy, then its votes, then its button presses, oldest first."""
+    """The team's brand voices, then its kept copy, its votes and its button presses, oldest
+    first. A voice's `text` is its description; `must` and `ban` are comma-separated."""
     async with db.sessionmaker() as session:
+        voices = await session.scalars(
+            select(BrandVoice)
+            .where(
+                BrandVoice.platform == team.platform, BrandVoice.workspace_id == team.workspace_id
+            )
+            .order_by(BrandVoice.id)
+        )
+        rows = [
+            {
+                "kind": "voice",
+                "id": v.id,
+                "level": v.level,
+                "channel_id": v.scope_id,
+                "text": v.description,
+                "must": ",".join(v.must.splitlines()),
+                "ban": ",".join(v.ban.splitlines()),
+                "user_id": v.updated_by,
+                "created_at": v.updated_at.isoformat(),
+            }
+            for v in voices
+        ]
         kept = await session.scalars(
             select(LibraryItem)
             .where(
@@ -47,7 +76,7 @@ async def team_rows(db: Database, team: Team) -> list[dict[str, Any]]:
             )
             .order_by(LibraryItem.id)
         )
-        rows = [
+        rows += [
             {
                 "kind": "library",
                 "id": k.id,
