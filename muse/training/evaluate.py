@@ -56,7 +56,7 @@ def evaluate(
         "heldout_categories": _heldout(corpus),
         "copy_prior": config.copy_prior,
     }
-    metrics |= _likelihood(model_dir, corpus, config.max_docs)
+    metrics |= likelihood(model_dir, corpus, config.max_docs)
     briefs = _distinct_briefs(read_jsonl(corpus / "heldout-briefs.jsonl"))
     scored = _round_robin(briefs, ("ad", "tagline"), config.briefs)
     sheet = _round_robin(briefs, TASKS, config.sample_briefs)
@@ -84,7 +84,7 @@ def _heldout(corpus: Path) -> list[str]:
     return manifest["authored"]["heldout_categories"]
 
 
-def _likelihood(model_dir: Path, corpus: Path, max_docs: int) -> dict[str, Any]:
+def likelihood(model_dir: Path, corpus: Path, max_docs: int) -> dict[str, Any]:
     """Perplexity and bits/char on held-out replies and package text; repeat loss."""
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(

@@ -83,12 +83,12 @@ def pretrain(
     model = new_model(preset.model, tokenizer, preset.seed)
     run = Run("pretrain", preset.pretrain, out, preset.seed, preset.compile, stop_at)
     state = train(
-        model, _pretraining_data(shards, preset), TokenData(shards, "pretrain-val"), run, runtime
+        model, pretraining_data(shards, preset), TokenData(shards, "pretrain-val"), run, runtime
     )
     return _finish(model, tokenizer, out, run, state.step, state.tokens, state.history, runtime)
 
 
-def _pretraining_data(shards: Path, preset: Preset) -> TokenData | Mixture:
+def pretraining_data(shards: Path, preset: Preset) -> TokenData | Mixture:
     """The pretraining split, with the copy drills mixed in at the stage's share."""
     text = TokenData(shards, "pretrain")
     share = preset.pretrain.drill_share
