@@ -54,6 +54,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--hidden", type=int, help="hidden size (default: the preset's)")
     parser.add_argument("--layers", type=int, help="decoder layers (default: the preset's)")
     parser.add_argument(
+        "--threads",
+        type=int,
+        help="CPU threads for torch (default: the preset's); 1 keeps a busy machine from "
+        "stalling the run on thread synchronisation",
+    )
+    parser.add_argument(
         "--max-docs", type=int, default=500, help="held-out dialogues and documents scored"
     )
     return parser.parse_args()
@@ -72,7 +78,7 @@ def main() -> None:
     per_step = preset.pretrain.batch_size * preset.pretrain.seq_len * preset.pretrain.grad_accum
     budgets = sorted(round(float(p) * 1e6) for p in args.points.split(","))
     stage = replace(preset.pretrain, steps=math.ceil(budgets[-1] / per_step), eval_every=500)
-    runtime = start(preset.precision, preset.threads)
+    runtime = start(preset.precision, args.threads or preset.threads)
     tokenizer = load_tokenizer(args.tokenizer)
     shards = packed(args.corpus, tokenizer, runtime)
     model = new_model(shape, tokenizer, preset.seed)

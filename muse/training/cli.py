@@ -190,14 +190,30 @@ def evaluate(
         Path | None,
         typer.Option(help="Write metrics.json and samples.md here instead of into MODEL."),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="A model to compare with (e.g. the base of a DPO run): evaluated on the same "
+            "briefs into OUT/baseline, and comparison.md written beside metrics.json."
+        ),
+    ] = None,
 ) -> None:
     """Metrics on held-out categories; writes metrics.json and samples.md into MODEL."""
+    from muse.training.compare import COMPARISON, compare, render
     from muse.training.evaluate import evaluate as run_eval
 
     chosen = get_preset(preset)
     config = replace(chosen.evaluation, copy_prior=copy_prior)
     with _clear_errors():
-        _show(run_eval(model, corpus, config, chosen.seed, out))
+        metrics = run_eval(model, corpus, config, chosen.seed, out)
+        if baseline is None:
+            _show(metrics)
+            return
+        where = out or model
+        base_metrics = run_eval(baseline, corpus, config, chosen.seed, where / "baseline")
+        report = render(compare(metrics, base_metrics), str(model), str(baseline))
+        (where / COMPARISON).write_text(report, encoding="utf-8")
+        typer.echo(report)
 
 
 @app.command("preferences")
