@@ -213,7 +213,10 @@ class Assistant:
                 return
             await after_vote(self._store, self._library, msg)
             yield Started("feedback", lang)
-            yield Done(text(f"feedback_{msg.action}", lang), "feedback", language=lang)
+            one = msg.variant is not None and msg.action is Action.LIKE
+            key = "feedback_like_variant" if one else f"feedback_{msg.action}"
+            thanks = text(key, lang, variant=msg.variant)
+            yield Done(thanks, "feedback", language=lang)
             return
         target = await self._store.replied_message(msg.target_message_id)
         if target is None:

@@ -1,5 +1,6 @@
-"""The library of kept copy: a 👍 keeps a reply's shown drafts where it was written, a 👎 from
-the same person drops them again, and `/saved` lists, searches and removes them."""
+"""The library of kept copy: a 👍 keeps a reply's shown drafts where it was written (a 👍 on
+one variant keeps that one), a 👎 from the same person drops them again, and `/saved` lists,
+searches and removes them."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ async def after_vote(store: HistoryStore, library: Library, msg: Incoming) -> in
     brief = skill.argument_of(target.request) or target.request
     fmt = skill.format.name if skill.format else None
     return await library.keep(
-        place_of(msg), msg.target_message_id, msg.user_id, skill.name, fmt, brief
+        place_of(msg), msg.target_message_id, msg.user_id, skill.name, fmt, brief, msg.variant
     )
 
 

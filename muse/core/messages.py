@@ -57,6 +57,7 @@ class Incoming:
     language: str | None = None  # "zh" / "en" hint (Telegram language_code, Slack locale)
     action: Action | None = None  # with kind=ACTION: which button
     target_message_id: int | None = None  # with kind=ACTION: Done.message_id of that reply
+    variant: int | None = None  # with a 👍: the shown variant it keeps (1-based); None: all
     # A command the platform already separated from its argument (Slack's slash commands): its
     # name without "/" ("ad", an alias, "reset"); `text` is then the argument alone.
     command: str | None = None

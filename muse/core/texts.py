@@ -155,6 +155,10 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "zh": "这里的收藏里没有 #{item}。",
         "en": "There is no #{item} in the kept copy here.",
     },
+    "feedback_like_variant": {
+        "zh": "谢谢！第 {variant} 版已收进这里的收藏（/saved 查看）。",
+        "en": "Thanks! Version {variant} is kept here: /saved lists it.",
+    },
     "feedback_dislike": {
         "zh": "谢谢反馈！可以点「重新生成」，或直接告诉我哪里需要改。",
         "en": "Thanks for the feedback! Tap Regenerate, or tell me what to change.",

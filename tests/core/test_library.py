@@ -64,3 +64,18 @@ async def test_a_like_keeps_the_shown_drafts_and_saved_lists_searches_and_remove
 async def test_saved_speaks_english_and_has_an_alias(core) -> None:
     assert (await done(core, "/library", language="en")).text.startswith("Nothing kept here yet")
     assert "/saved" in (await done(core, "/help", language="en")).text
+
+
+async def test_a_like_on_one_variant_keeps_that_variant_alone(settings) -> None:
+    async with MuseCore(settings, model=FakeModel(write)) as core:
+        hotpot = await done(core, "/ad 「川味坊」火锅底料，牛油麻辣")
+        second = hotpot.variants[1].text.strip()
+        thanks = await vote(core, Action.LIKE, hotpot, variant=2)
+        assert thanks.text == "谢谢！第 2 版已收进这里的收藏（/saved 查看）。"
+        await vote(core, Action.LIKE, hotpot, variant=2)  # the same draft is kept once
+        listed = (await done(core, "/saved")).text
+        assert listed.startswith("这里的收藏，最新 1 条")
+        assert second in listed and hotpot.variants[0].text.strip() not in listed
+        # A 👍 on the whole reply afterwards adds the other drafts, not the kept one again.
+        await vote(core, Action.LIKE, hotpot)
+        assert "最新 3 条" in (await done(core, "/saved")).text

@@ -143,7 +143,8 @@ def action_incoming(body: Payload) -> Incoming | None:
     """A Muse button under a reply; None for anything that is not one."""
     action = body["actions"][0]
     match = _ACTION_ID.fullmatch(action.get("action_id", ""))
-    message_id, _, lang = action.get("value", "").partition(":")
+    # value: "<reply id>:<lang>", with ":<variant>" on a 👍 beside one variant.
+    message_id, lang, variant = [*action.get("value", "").split(":", 2), "", ""][:3]
     if match is None or match[1] not in _ACTIONS or not message_id.isdigit():
         return None
     return Incoming(
@@ -157,6 +158,7 @@ def action_incoming(body: Payload) -> Incoming | None:
         language=lang or None,
         action=Action(match[1]),
         target_message_id=int(message_id),
+        variant=int(variant) if variant.isascii() and variant.isdigit() else None,
     )
 
 

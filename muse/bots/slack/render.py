@@ -108,13 +108,35 @@ def text_sections(
 
 
 def reply_sections(done: Done, allowed_users: frozenset[str] = frozenset()) -> list[Block]:
-    """The reply's content: one labelled group of sections per variant, or its whole text."""
+    """The reply's content: one labelled group of sections per variant, or its whole text.
+
+    A stored reply with variants and a 👍 gets a 👍 beside each variant (a section's
+    accessory), so that a person keeps the one they like rather than all of them.
+    """
     if len(done.variants) < 2:
         return text_sections(done.text, allowed_users)
     blocks: list[Block] = []
     for index, variant in enumerate(done.variants):
-        blocks.extend(text_sections(variant.shown, allowed_users, label=f"*{index + 1}.* "))
+        group = text_sections(variant.shown, allowed_users, label=f"*{index + 1}.* ")
+        if _likes_per_variant(done):
+            group[0]["accessory"] = _button(
+                Action.LIKE, f"{done.message_id}:{done.language}:{index + 1}", done.language
+            )
+        blocks.extend(group)
     return blocks
+
+
+def _likes_per_variant(done: Done) -> bool:
+    return len(done.variants) > 1 and done.message_id is not None and Action.LIKE in done.actions
+
+
+def _button(action: Action, value: str, lang: Lang) -> Block:
+    return {
+        "type": "button",
+        "action_id": ACTION_PREFIX + action.value,
+        "text": {"type": "plain_text", "text": BUTTON_LABELS[action][lang], "emoji": True},
+        "value": value,
+    }
 
 
 def action_buttons(message_id: int, actions: Sequence[Action], lang: Lang) -> Block:
@@ -122,16 +144,7 @@ def action_buttons(message_id: int, actions: Sequence[Action], lang: Lang) -> Bl
 
     The value carries the reply's language so that the answer to a vote speaks it too.
     """
-    value = f"{message_id}:{lang}"
-    elements = [
-        {
-            "type": "button",
-            "action_id": ACTION_PREFIX + action.value,
-            "text": {"type": "plain_text", "text": BUTTON_LABELS[action][lang], "emoji": True},
-            "value": value,
-        }
-        for action in actions
-    ]
+    elements = [_button(action, f"{message_id}:{lang}", lang) for action in actions]
     return {"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": elements}
 
 
@@ -175,7 +188,9 @@ def done_messages(
     """A finished reply: content, notices, then buttons when the reply is stored."""
     tail: list[Block] = [context(escape(n)) for n in done.notices]
     if done.message_id is not None and done.actions:
-        tail.append(action_buttons(done.message_id, done.actions, done.language))
+        # With a 👍 beside each variant, the row keeps the buttons that act on the whole reply.
+        shared = [a for a in done.actions if not (a is Action.LIKE and _likes_per_variant(done))]
+        tail.append(action_buttons(done.message_id, shared, done.language))
     return messages(paginate(reply_sections(done, allowed_users), head, tail))
 
 

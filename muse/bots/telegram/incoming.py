@@ -160,6 +160,7 @@ def callback_incoming(update: Update, bot: BotIdentity, press: Press) -> Incomin
         language=query.from_user.language_code,
         action=press.action,
         target_message_id=press.target_message_id,
+        variant=press.variant,
     )
 
 

@@ -26,6 +26,7 @@ LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 _NOTE_GAP = "\n\n"
 _OWN_TAGS = re.compile(r"</?i>")
 _PER_ROW = 3  # buttons in one keyboard row
+_LIKES_PER_ROW = 4  # per-variant 👍 buttons in one row (a brainstorm has eight)
 
 
 def escape(raw: str) -> str:
@@ -92,18 +93,32 @@ def interrupted(so_far: str, lang: Lang) -> str:
     return with_note(_head(so_far, note), note)
 
 
-def keyboard(target_message_id: int, actions: Sequence[Action], lang: Lang) -> InlineKeyboardMarkup:
+def keyboard(
+    target_message_id: int, actions: Sequence[Action], lang: Lang, variants: int = 0
+) -> InlineKeyboardMarkup:
     """The skill's buttons (Regenerate, Shorter, …, 👍, 👎) under reply `target_message_id`,
-    three to a row so that labels stay readable on a phone."""
+    three to a row so that labels stay readable on a phone. With `variants` (≥ 2) and a 👍,
+    the 👍 is one per variant ("👍 1", "👍 2", …, four to a row) above the others, so that a
+    person keeps the one they like."""
+    per_variant = variants > 1 and Action.LIKE in actions
+    likes = [
+        InlineKeyboardButton(
+            f"{BUTTON_LABELS[Action.LIKE][lang]} {n}",
+            callback_data=callbackdata.encode(Action.LIKE, target_message_id, n),
+        )
+        for n in range(1, variants + 1 if per_variant else 1)
+    ]
     buttons = [
         InlineKeyboardButton(
             BUTTON_LABELS[action][lang],
             callback_data=callbackdata.encode(action, target_message_id),
         )
         for action in actions
+        if not (per_variant and action is Action.LIKE)
     ]
     return InlineKeyboardMarkup(
-        [buttons[i : i + _PER_ROW] for i in range(0, len(buttons), _PER_ROW)]
+        [likes[i : i + _LIKES_PER_ROW] for i in range(0, len(likes), _LIKES_PER_ROW)]
+        + [buttons[i : i + _PER_ROW] for i in range(0, len(buttons), _PER_ROW)]
     )
 
 
@@ -112,7 +127,7 @@ def reply_markup(done: Done) -> InlineKeyboardMarkup | None:
     (a press must find the reply again); help, usage lines and analyses have none."""
     if not done.variants or done.message_id is None or not done.actions:
         return None
-    return keyboard(done.message_id, done.actions, done.language)
+    return keyboard(done.message_id, done.actions, done.language, len(done.variants))
 
 
 def toast(raw: str) -> str:

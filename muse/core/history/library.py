@@ -4,7 +4,7 @@ for the brief, without the reply's headers."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 
 from muse.core.history.db import Database
 from muse.core.history.models import Candidate, Generation, LibraryItem
@@ -19,25 +19,37 @@ class SqlLibrary:
         self._db = db
 
     async def keep(
-        self, place: Place, message_id: int, user_id: str, skill: str, fmt: str | None, brief: str
+        self,
+        place: Place,
+        message_id: int,
+        user_id: str,
+        skill: str,
+        fmt: str | None,
+        brief: str,
+        variant: int | None = None,
     ) -> int:
-        """Keep the shown drafts of reply `message_id` for `place`, once per person."""
+        """Keep the shown drafts of reply `message_id` for `place` (only the `variant`-th
+        shown, 1-based, when given), each draft once per person."""
+        shown = Candidate.shown.is_not(None) if variant is None else Candidate.shown == variant - 1
         async with self._db.sessionmaker() as session, session.begin():
-            already = await session.scalar(
-                select(func.count())
-                .select_from(LibraryItem)
-                .where(LibraryItem.message_id == message_id, LibraryItem.saved_by == user_id)
+            already = set(
+                (
+                    await session.scalars(
+                        select(LibraryItem.text).where(
+                            LibraryItem.message_id == message_id, LibraryItem.saved_by == user_id
+                        )
+                    )
+                ).all()
             )
-            if already:
-                return 0
-            texts = (
+            drafts = (
                 await session.scalars(
                     select(Candidate.text)
                     .join(Generation, Generation.id == Candidate.generation_id)
-                    .where(Generation.message_id == message_id, Candidate.shown.is_not(None))
+                    .where(Generation.message_id == message_id, shown)
                     .order_by(Candidate.shown)
                 )
             ).all()
+            texts = [t for t in drafts if t.strip() not in already]
             session.add_all(
                 LibraryItem(
                     platform=place.platform,

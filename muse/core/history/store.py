@@ -243,10 +243,18 @@ class Library(Protocol):
     """Kept copy per place. Safe to call concurrently."""
 
     async def keep(
-        self, place: Place, message_id: int, user_id: str, skill: str, fmt: str | None, brief: str
+        self,
+        place: Place,
+        message_id: int,
+        user_id: str,
+        skill: str,
+        fmt: str | None,
+        brief: str,
+        variant: int | None = None,
     ) -> int:
         """Keep the shown drafts of reply `message_id` (from its generation record) for
-        `place`, once per person; returns how many were added."""
+        `place` — only the `variant`-th shown (1-based) when given — once per person and draft;
+        returns how many were added."""
         ...
 
     async def unkeep(self, message_id: int, user_id: str) -> int:

@@ -63,9 +63,16 @@ class Posted:
         return [e["text"] for b in self.blocks if b["type"] == "context" for e in b["elements"]]
 
     def action_ids(self) -> list[str]:
-        """The action_id of every button."""
+        """The action_id of every button: variants' accessories, then the actions row."""
+        return [e["action_id"] for e in self.buttons()]
+
+    def buttons(self) -> list[dict[str, Any]]:
+        """Every button, in block order."""
         return [
-            e["action_id"] for b in self.blocks if b["type"] == "actions" for e in b["elements"]
+            e
+            for b in self.blocks
+            for e in (b["elements"] if b["type"] == "actions" else [b.get("accessory")])
+            if e and e.get("type") == "button"
         ]
 
     def button_value(self) -> str:
@@ -327,15 +334,11 @@ class FakeSlack:
         event = {"type": "app_mention", "channel": channel, "user": user, "text": text, "ts": ts}
         return await self.event({**event, **extra}), ts
 
-    async def press(self, message: Posted, action_id: str, user: str = "UBOB") -> Response:
-        """Press a button under a message the bot posted."""
-        button = next(
-            e
-            for b in message.blocks
-            if b["type"] == "actions"
-            for e in b["elements"]
-            if e["action_id"] == action_id
-        )
+    async def press(
+        self, message: Posted, action_id: str, user: str = "UBOB", nth: int = 0
+    ) -> Response:
+        """Press the `nth` button with `action_id` on a message the bot posted."""
+        button = [e for e in message.buttons() if e["action_id"] == action_id][nth]
         n = next(self._ids)
         payload = {
             "type": "block_actions",

@@ -105,10 +105,16 @@ def test_variants_become_labelled_sections_with_buttons() -> None:
     assert kinds == ["context", "section", "section", "context", "actions"]
     assert message.blocks[1]["text"]["text"] == "*1.* 轻薄一整季"
     assert message.blocks[2]["text"]["text"].startswith("*2.* 最好的风衣\n⚠️")
+    # A 👍 beside each variant carries its number; the row holds the whole reply's buttons.
+    likes = [message.blocks[i]["accessory"] for i in (1, 2)]
+    assert [(b["action_id"], b["value"]) for b in likes] == [
+        ("muse_like", "42:zh:1"),
+        ("muse_like", "42:zh:2"),
+    ]
     values = {e["value"] for e in message.blocks[-1]["elements"]}
     assert values == {"42:zh"}
     labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
-    assert labels == ["🔄 重新生成", "✂️ 短一点", "📝 长一点", "🎭 换个语气", "👍", "👎"]
+    assert labels == ["🔄 重新生成", "✂️ 短一点", "📝 长一点", "🎭 换个语气", "👎"]
 
 
 def test_unstored_replies_have_no_buttons() -> None:

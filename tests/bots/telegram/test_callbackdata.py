@@ -26,12 +26,18 @@ def test_every_action_round_trips_within_64_bytes(action: Action) -> None:
         "m1:like:x1",
         "m1:fly:12",
         "m2:like:12",
-        "m1:like:12:3",
+        "m1:like:12:3:4",
+        "m1:like:12:x",
         "m1:like:²",
     ],
 )
 def test_anything_else_decodes_to_none(data: str | None) -> None:
     assert decode(data) is None
+
+
+def test_a_like_under_one_variant_carries_its_number() -> None:
+    assert decode(encode(Action.LIKE, 12, 3)) == Press(Action.LIKE, 12, 3)
+    assert decode("m1:like:12") == Press(Action.LIKE, 12, None)
 
 
 def test_an_id_too_long_for_telegram_is_refused() -> None:

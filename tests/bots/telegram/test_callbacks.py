@@ -39,9 +39,9 @@ async def test_buttons_rework_the_reply_and_votes_are_stored(
         (m.role, m.content) for m in model.requests[-1].messages
     ]
 
-    await press(api, XIAOHONG, reply, data["👍"])
+    await press(api, XIAOHONG, reply, data["👍 2"])
     await api.wait_for(lambda: len(answers()) == 2)
-    assert answers()[1]["text"] == "谢谢！已记下你喜欢这一版，并收进了这里的收藏（/saved 查看）。"
+    assert answers()[1]["text"] == "谢谢！第 2 版已收进这里的收藏（/saved 查看）。"
     assert votes(tmp_path) == [("telegram", 1)]
     await press(api, XIAOHONG, reply, data["👎"])  # changes the vote
     await api.wait_for(lambda: len(answers()) == 3)
@@ -61,7 +61,7 @@ async def test_a_rework_in_a_group_is_posted_under_the_reply(
     await say(api, GROUP, XIAOHONG, "/tagline@MuseTestBot 山野咖啡")
     await api.wait_for(lambda: finished(api, GROUP))
     reply = api.bot_messages(GROUP)[0]
-    regenerate = buttons(reply)[0]["callback_data"]
+    regenerate = next(b for b in buttons(reply) if b["text"] == "🔄 重新生成")["callback_data"]
     await press(api, XIAOHONG, reply, regenerate)
     await api.wait_for(lambda: finished(api, GROUP, 2))
     again = api.bot_messages(GROUP)[1]

@@ -14,7 +14,15 @@ from muse.core.config import Settings
 from muse.core.llm.client import ModelUnavailable
 from muse.core.service import MuseCore
 from tests.bots.telegram.fake_bot_api import TOKEN, FakeBotApi
-from tests.bots.telegram.updates import BOB, XIAOHONG, buttons, finished, say, texts
+from tests.bots.telegram.updates import (
+    BOB,
+    SHARED_ROW,
+    XIAOHONG,
+    finished,
+    keyboard_labels,
+    say,
+    texts,
+)
 from tests.fake_model import FakeModel
 
 ME = XIAOHONG["id"]
@@ -41,7 +49,9 @@ async def test_a_private_brainstorm_streams_into_one_message_and_keeps_history(
     assert "新款服装" in first["text"] and first["text"].startswith("方案 1")
     assert first["edits"] >= 1  # the draft was sent, then edited into the final text
     assert "✍️" not in first["text"] + second["text"]
-    assert len(buttons(first)) == 6
+    likes, shared = keyboard_labels(first)
+    assert shared == SHARED_ROW and likes == [f"👍 {n}" for n in range(1, len(likes) + 1)]
+    assert len(likes) == first["text"].count("方案 ") >= 2
     # History: the second turn's prompt carries the first exchange.
     history = [(m.role, m.content) for m in model.requests[-1].messages]
     assert ("assistant", first["text"]) in history and history[-1] == ("user", "再口语化一点")
@@ -97,7 +107,14 @@ async def test_the_new_skills_and_formats_answer_in_a_private_chat(
     await say(api, ME, XIAOHONG, text)
     await api.wait_for(lambda: finished(api, ME))
     (reply,) = api.bot_messages(ME)
-    assert reply["text"].startswith(start) and len(buttons(reply)) == 6
+    likes, shared = keyboard_labels(reply)
+    assert reply["text"].startswith(start)
+    # A reply in one piece keeps its 👍 in the row; one with variants has a 👍 per variant.
+    if likes:
+        assert shared == SHARED_ROW and likes == [f"👍 {n}" for n in range(1, len(likes) + 1)]
+        assert len(likes) >= 2
+    else:
+        assert shared == [*SHARED_ROW[:-1], "👍", "👎"]
 
 
 async def test_the_menu_is_published_in_chinese_and_english(

@@ -119,6 +119,17 @@ def buttons(bot_message: dict[str, Any]) -> list[dict[str, Any]]:
     return [button for row in rows for button in row]
 
 
+def keyboard_labels(bot_message: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The keyboard of a reply with variants: its per-variant 👍 labels ("👍 1", …) and the
+    shared row's labels."""
+    labels = [b["text"] for b in buttons(bot_message)]
+    likes = [label for label in labels if label.startswith("👍 ")]
+    return likes, labels[len(likes) :]
+
+
+SHARED_ROW = ["🔄 重新生成", "✂️ 短一点", "📝 长一点", "🎭 换个语气", "👎"]
+
+
 def finished(api: FakeBotApi, chat_id: int, count: int = 1) -> bool:
     """True once `count` of the bot's messages in the chat carry a keyboard (finished replies)."""
     return sum(1 for m in api.bot_messages(chat_id) if buttons(m)) >= count
