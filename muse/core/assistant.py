@@ -42,6 +42,7 @@ from muse.core.llm.client import (
 )
 from muse.core.locks import KeyedLocks
 from muse.core.messages import (
+    LIKED_PREFIX,
     Action,
     Done,
     Error,
@@ -212,6 +213,15 @@ class Assistant:
                 yield Error(text("target_gone", lang), "target_gone", lang)
                 return
             await after_vote(self._store, self._library, msg)
+            if msg.variant is not None and msg.action is Action.LIKE:  # which draft won
+                await self._feedback.record_action(
+                    msg.target_message_id,
+                    None,
+                    msg.platform,
+                    msg.workspace_id,
+                    msg.user_id,
+                    f"{LIKED_PREFIX}{msg.variant}",
+                )
             yield Started("feedback", lang)
             one = msg.variant is not None and msg.action is Action.LIKE
             key = "feedback_like_variant" if one else f"feedback_{msg.action}"

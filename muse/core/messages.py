@@ -40,6 +40,10 @@ class Action(StrEnum):
         return {Action.LIKE: 1, Action.DISLIKE: -1}.get(self, 0)
 
 
+# The feedback log's action for a 👍 beside one variant: "like:" + its 1-based number.
+LIKED_PREFIX = "like:"
+
+
 @dataclass(frozen=True, slots=True)
 class Incoming:
     """One platform-neutral message for the core."""

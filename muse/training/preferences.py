@@ -5,7 +5,10 @@ Every stored reply keeps its prompt and every draft it was chosen from (`generat
 them into (prompt, chosen, rejected) pairs, each pair answering the same prompt:
 
 - `kept_over_passed`: a reply with a 👍 and no 👎. Each shown draft is chosen over a draft the
-  scorer passed over for it (the passed-over drafts in the order drawn, taken in turn).
+  scorer passed over for it (the passed-over drafts in the order drawn, taken in turn); when the
+  👍 was pressed beside particular variants, only those drafts are chosen.
+- `liked_over_shown`: a reply with a 👍 beside some variants and no 👎. Each liked draft is
+  chosen over each shown draft nobody liked — the person saw both and picked one.
 - `regenerated_then_kept`: a reply without a 👍 that someone regenerated, where the new reply got
   a 👍 and no 👎. The new reply's k-th shown draft is chosen over the old one's k-th; the new
   reply's prompt is the prompt (a regenerate sends the same request again).
@@ -43,9 +46,10 @@ from muse.core.history.models import (
     Message,
     ReplyAction,
 )
+from muse.core.messages import LIKED_PREFIX
 from muse.training.jsonl import write_jsonl
 
-KINDS = ("kept_over_passed", "regenerated_then_kept")
+KINDS = ("kept_over_passed", "regenerated_then_kept", "liked_over_shown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,7 @@ class Reply:
     passed: list[str]  # drafts passed over, in the order drawn
     likes: int
     dislikes: int
+    liked: frozenset[int] = frozenset()  # 1-based numbers of shown drafts liked one by one
 
     @property
     def kept(self) -> bool:
@@ -84,9 +89,18 @@ class Summary:
 def pairs(replies: dict[int, Reply], regenerations: list[tuple[int, int]]) -> Iterator[dict]:
     """The preference pairs of `replies` (by message id) and of (old, new) regenerations."""
     for reply in replies.values():
-        if reply.kept and reply.passed:
-            for k, chosen in enumerate(reply.shown):
-                yield _pair(reply, chosen, reply.passed[k % len(reply.passed)], KINDS[0])
+        if not reply.kept:
+            continue
+        numbered = list(enumerate(reply.shown, start=1))
+        chosen = [d for n, d in numbered if n in reply.liked] if reply.liked else reply.shown
+        if reply.passed:
+            for k, draft in enumerate(chosen):
+                yield _pair(reply, draft, reply.passed[k % len(reply.passed)], KINDS[0])
+        if reply.liked:
+            for draft in chosen:
+                for n, other in numbered:
+                    if n not in reply.liked:
+                        yield _pair(reply, draft, other, KINDS[2])
     for old_id, new_id in regenerations:
         old, new = replies.get(old_id), replies.get(new_id)
         if old is None or new is None or old.likes or not new.kept:
@@ -130,6 +144,16 @@ async def read(
             select(Feedback.message_id, Feedback.value).where(Feedback.message_id.in_(message_ids))
         ):
             votes[message_id][value] += 1
+        liked: dict[int, set[int]] = defaultdict(set)
+        for message_id, action in await session.execute(
+            select(ReplyAction.message_id, ReplyAction.action).where(
+                ReplyAction.action.startswith(LIKED_PREFIX),
+                ReplyAction.message_id.in_(message_ids),
+            )
+        ):
+            number = action.removeprefix(LIKED_PREFIX)
+            if number.isdigit():
+                liked[message_id].add(int(number))
         regenerations = [
             (old, new)
             for old, new in await session.execute(
@@ -153,6 +177,7 @@ async def read(
             [c.text for c in found if c.shown is None],
             votes[g.message_id][1],
             votes[g.message_id][-1],
+            frozenset(liked[g.message_id]),
         )
     return replies, regenerations
 

@@ -35,14 +35,23 @@ async def done(core: MuseCore, text: str = "", user: str = "u1", **extra: object
     return events[-1]
 
 
-async def press(core: MuseCore, action: Action, reply: Done, user: str = "u1") -> Done:
+async def press(
+    core: MuseCore, action: Action, reply: Done, user: str = "u1", **extra: object
+) -> Done:
     return await done(
-        core, "", user, kind=Kind.ACTION, action=action, target_message_id=reply.message_id
+        core,
+        "",
+        user,
+        kind=Kind.ACTION,
+        action=action,
+        target_message_id=reply.message_id,
+        **extra,
     )
 
 
 async def record(url: str) -> None:
-    """Three /ad replies: one kept, one regenerated into a kept one, one disliked."""
+    """Four /ad replies: one kept, one regenerated into a kept one, one disliked, one with a
+    👍 beside its second variant."""
     settings = Settings(MUSE_DATABASE_URL=url, MUSE_MODEL_PATH=Path("/no/model"))
     async with MuseCore(settings, model=writer()) as core:
         kept = await done(core, "/ad 「川味坊」火锅底料，牛油麻辣")
@@ -53,6 +62,8 @@ async def record(url: str) -> None:
         disliked = await done(core, "/ad 「川味坊」火锅底料，番茄锅")
         await press(core, Action.DISLIKE, disliked)
         await press(core, Action.SHORTER, disliked)  # a rework: no pair
+        one = await done(core, "/ad 「川味坊」火锅底料，菌汤锅", user="u3")  # its own history
+        await press(core, Action.LIKE, one, user="u3", variant=2)
 
 
 def test_each_rule_gives_its_pairs_for_the_same_prompt(tmp_path: Path) -> None:
@@ -75,12 +86,13 @@ def test_each_rule_gives_its_pairs_for_the_same_prompt(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text("utf-8"))
-    # The kept reply and the kept regeneration each pair 3 shown drafts with passed-over ones;
-    # the regeneration pairs its 3 shown drafts with the 3 of the reply it replaced.
+    # The kept reply and the kept regeneration each pair 3 shown drafts with passed-over ones,
+    # the reply liked at variant 2 only that draft; the regeneration pairs its 3 shown drafts
+    # with the 3 of the reply it replaced; the liked variant beats the 2 shown beside it.
     assert summary == {
-        "replies": 5,
-        "pairs": 9,
-        "by_kind": {"kept_over_passed": 6, "regenerated_then_kept": 3},
+        "replies": 6,
+        "pairs": 12,
+        "by_kind": {"kept_over_passed": 7, "regenerated_then_kept": 3, "liked_over_shown": 2},
     }
     pairs = list(read_jsonl(out / "preferences.jsonl"))
     for pair in pairs:
@@ -93,6 +105,9 @@ def test_each_rule_gives_its_pairs_for_the_same_prompt(tmp_path: Path) -> None:
     assert all(p["rejected"][0]["content"].startswith("川味坊火锅底料2-") for p in regenerated)
     assert all(p["chosen"][0]["content"].startswith("川味坊火锅底料3-") for p in regenerated)
     assert "番茄锅" not in json.dumps(pairs, ensure_ascii=False)  # 👎 and a rework give none
+    liked = [p for p in pairs if "菌汤锅" in p["prompt"][-1]["content"]]
+    second = {p["chosen"][0]["content"] for p in liked}
+    assert len(second) == 1 and all(p["rejected"][0]["content"] not in second for p in liked)
 
 
 def test_one_team_only_unless_the_operator_asks_for_all(tmp_path: Path) -> None:
@@ -119,7 +134,7 @@ def test_one_team_only_unless_the_operator_asks_for_all(tmp_path: Path) -> None:
     everyone = runner.invoke(
         app, ["preferences", "--out", str(tmp_path / "a"), "--database", url, "--all-workspaces"]
     )
-    assert everyone.exit_code == 0 and "9 pairs" in everyone.output
+    assert everyone.exit_code == 0 and "12 pairs" in everyone.output
 
 
 async def test_forget_removes_the_record_of_a_persons_replies(tmp_path: Path) -> None:
@@ -128,5 +143,6 @@ async def test_forget_removes_the_record_of_a_persons_replies(tmp_path: Path) ->
     settings = Settings(MUSE_DATABASE_URL=url, MUSE_MODEL_PATH=Path("/no/model"))
     async with MuseCore(settings, model=writer()) as core:
         await done(core, "/forget")
+        await done(core, "/forget", user="u3")
     replies, regenerations = await read(url, None, None)
     assert replies == {} and regenerations == []
