@@ -213,7 +213,8 @@ class Assistant:
                 yield Error(text("target_gone", lang), "target_gone", lang)
                 return
             await after_vote(self._store, self._library, msg)
-            if msg.variant is not None and msg.action is Action.LIKE:  # which draft won
+            one = msg.variant is not None and msg.action is Action.LIKE
+            if one:  # which draft won, for the preference pairs
                 await self._feedback.record_action(
                     msg.target_message_id,
                     None,
@@ -223,7 +224,6 @@ class Assistant:
                     f"{LIKED_PREFIX}{msg.variant}",
                 )
             yield Started("feedback", lang)
-            one = msg.variant is not None and msg.action is Action.LIKE
             key = "feedback_like_variant" if one else f"feedback_{msg.action}"
             thanks = text(key, lang, variant=msg.variant)
             yield Done(thanks, "feedback", language=lang)

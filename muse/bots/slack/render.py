@@ -116,9 +116,10 @@ def reply_sections(done: Done, allowed_users: frozenset[str] = frozenset()) -> l
     if len(done.variants) < 2:
         return text_sections(done.text, allowed_users)
     blocks: list[Block] = []
+    likes = _likes_per_variant(done)
     for index, variant in enumerate(done.variants):
         group = text_sections(variant.shown, allowed_users, label=f"*{index + 1}.* ")
-        if _likes_per_variant(done):
+        if likes:
             group[0]["accessory"] = _button(
                 Action.LIKE, f"{done.message_id}:{done.language}:{index + 1}", done.language
             )
